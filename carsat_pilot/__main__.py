@@ -1,0 +1,3 @@
+from carsat_pilot.cli import main
+
+main()

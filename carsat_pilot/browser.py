@@ -1,0 +1,144 @@
+"""Finding and launching the browser.
+
+Order of preference: an explicit path (`--browser-path`, then `CARSAT_PILOT_BROWSER`),
+Playwright's own Chromium when it was downloaded, then a system Chromium / Chrome.
+The same lookup serves the tool and its tests, so what passes in CI is what a user runs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from carsat_pilot.errors import BadInput
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Playwright
+
+ENV_BROWSER = "CARSAT_PILOT_BROWSER"
+SYSTEM_BROWSERS = (
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "chrome",
+)
+FIX_COMMAND = "sudo apt-get install -y chromium"
+
+
+@dataclass(frozen=True)
+class FoundBrowser:
+    path: Path | None  # None: Playwright's own download, it knows where it is
+    origin: str  # "option", "environment", "playwright", "system"
+
+
+def _playwright_chromium() -> Path | None:
+    """Playwright's own Chromium, detected by its executable: a failed
+    `playwright install` leaves an empty cache folder behind, so the folder proves nothing."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - playwright is a hard dependency
+        return None
+    with sync_playwright() as p:
+        try:
+            candidate = Path(p.chromium.executable_path)
+        except Exception:
+            return None
+    return candidate if candidate.is_file() else None
+
+
+def find_browser(explicit: str | None = None) -> FoundBrowser:
+    """Return the browser to launch, or raise BadInput with the command that fixes it."""
+    if explicit:
+        path = Path(explicit).expanduser()
+        if not (path.is_file() and os.access(path, os.X_OK)):
+            raise BadInput(
+                f"Le navigateur indiqué par --browser-path est introuvable ou non exécutable : {path}.",
+                field="--browser-path",
+            )
+        return FoundBrowser(path, "option")
+    from_env = os.environ.get(ENV_BROWSER)
+    if from_env:
+        path = Path(from_env).expanduser()
+        if not (path.is_file() and os.access(path, os.X_OK)):
+            raise BadInput(
+                f"Le navigateur indiqué par {ENV_BROWSER} est introuvable ou non exécutable : {path}.",
+                field=ENV_BROWSER,
+            )
+        return FoundBrowser(path, "environment")
+    own = _playwright_chromium()
+    if own is not None:
+        return FoundBrowser(None, "playwright")
+    for name in SYSTEM_BROWSERS:
+        located = shutil.which(name)
+        if located:
+            return FoundBrowser(Path(located), "system")
+    raise BadInput(
+        "Aucun navigateur Chromium n'a été trouvé : installez-le avec "
+        f"« {FIX_COMMAND} » (ou « playwright install chromium »), "
+        "ou indiquez-le avec --browser-path."
+    )
+
+
+def has_display() -> bool:
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def launch_args(found: FoundBrowser, *, headless: bool, slow_mo: int = 0) -> dict[str, object]:
+    """Keyword arguments for `chromium.launch()`; shared with the tests' conftest."""
+    args: dict[str, object] = {"headless": headless}
+    if found.path is not None:
+        args["executable_path"] = str(found.path)
+    if slow_mo:
+        args["slow_mo"] = slow_mo
+    if not headless:
+        # GPU errors under Xvfb are harmless noise on stderr.
+        args["args"] = ["--disable-gpu"]
+    return args
+
+
+@contextmanager
+def open_context(
+    playwright: Playwright,
+    found: FoundBrowser,
+    *,
+    headless: bool,
+    slow_mo: int = 0,
+    downloads_dir: Path | None = None,
+    extra_args: list[str] | None = None,
+) -> Iterator[BrowserContext]:
+    """A browser context on a temporary profile that is deleted at the end, whatever
+    happens: the next person at the help desk must find nothing of this one."""
+    profile_dir = Path(tempfile.mkdtemp(prefix="carsat-pilot-profile-"))
+    kwargs = launch_args(found, headless=headless, slow_mo=slow_mo)
+    args = list(kwargs.pop("args", []))  # type: ignore[call-overload]
+    args.extend(extra_args or [])
+    try:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile_dir),
+            args=args,
+            accept_downloads=True,
+            downloads_path=str(downloads_dir) if downloads_dir else None,
+            locale="fr-FR",
+            viewport={"width": 1280, "height": 900},
+            **kwargs,  # type: ignore[arg-type]
+        )
+        try:
+            yield context
+        finally:
+            try:
+                context.close()
+            except Exception:
+                pass  # the person may have closed the window already
+    finally:
+        shutil.rmtree(profile_dir, ignore_errors=True)
+
+
+def launch_browser(playwright: Playwright, found: FoundBrowser, *, headless: bool) -> Browser:
+    return playwright.chromium.launch(**launch_args(found, headless=headless))  # type: ignore[arg-type]

@@ -1,0 +1,484 @@
+"""The `carsat-pilot` command (DESIGN.md's contract). Heavy modules — Playwright, the
+replica — are imported inside the commands that need them, so `--help` stays instant."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from carsat_pilot.errors import BadInput, ExitCode, PilotError
+from carsat_pilot.hosts import OFFICIAL_SITE
+
+app = typer.Typer(
+    name="carsat-pilot",
+    help=(
+        "Assistant pour obtenir le Relevé Individuel de Situation (RIS) sur "
+        "lassuranceretraite.fr : il remplit le site, la personne fait le reste."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# ---------------------------------------------------------------- shared options
+BaseUrl = Annotated[
+    str,
+    typer.Option("--base-url", help="Adresse du site (par défaut le vrai site ; sinon le site d'exercice local)."),
+]
+Headless = Annotated[
+    bool, typer.Option("--headless", help="Navigateur invisible (par défaut visible s'il y a un écran).")
+]
+HumanOpt = Annotated[
+    str | None,
+    typer.Option("--human", help="Où la personne répond : browser (dans la page) ou terminal."),
+]
+BrowserPath = Annotated[str | None, typer.Option("--browser-path", help="Chemin d'un navigateur Chromium ou Chrome.")]
+Yes = Annotated[
+    bool,
+    typer.Option("--yes", help="La personne est présente et d'accord : confirmer sans poser les questions."),
+]
+KeepOpen = Annotated[
+    bool, typer.Option("--keep-open", help="En cas d'erreur, laisser le navigateur ouvert pour finir à la main.")
+]
+Lang = Annotated[str, typer.Option("--lang", help="Langue des messages : fr (par défaut) ou en.")]
+Verbose = Annotated[bool, typer.Option("--verbose", help="Plus de détails (et la trace technique en cas d'erreur).")]
+ProfileOpt = Annotated[Path | None, typer.Option("--profile", help="Fichier profil TOML de la personne.")]
+Fresh = Annotated[bool, typer.Option("--fresh", help="Ignorer ce qui a déjà été fait (état enregistré).")]
+SlowMo = Annotated[int, typer.Option("--slow-mo", help="Ralentir chaque action (ms), pour expliquer à la personne.")]
+# Remote assistance and the tests' "person" attach to the tool's own browser through it.
+DevtoolsPort = Annotated[int | None, typer.Option("--devtools-port", hidden=True)]
+MailboxUrl = Annotated[
+    str | None,
+    typer.Option("--mailbox-url", help="Adresse de la messagerie de la personne, ouverte dans un nouvel onglet."),
+]
+
+
+def handles_errors(command: F) -> F:
+    """Every failure ends as one French sentence and an exit code of DESIGN.md."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        verbose = bool(kwargs.get("verbose"))
+        try:
+            return command(*args, **kwargs)
+        except PilotError as exc:
+            if verbose:
+                traceback.print_exc()
+            err_console.print(f"[bold red]✖[/] {exc.message}", soft_wrap=True)
+            raise typer.Exit(int(exc.exit_code)) from None
+        except KeyboardInterrupt:
+            err_console.print("✖ Interrompu : rien d'autre n'a été envoyé au site ; relancez quand vous voulez.")
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except typer.Exit:
+            raise
+        except Exception as exc:  # a defect, or the browser gone in a way we did not foresee
+            if verbose:
+                traceback.print_exc()
+            if "has been closed" in str(exc) or "Target closed" in str(exc):
+                err_console.print("✖ La fenêtre du navigateur a été fermée : la démarche est interrompue.")
+                raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+            err_console.print(
+                "✖ Erreur inattendue de carsat-pilot : relancez avec --verbose et "
+                f"transmettez le message à votre référent ({type(exc).__name__})."
+            )
+            raise typer.Exit(int(ExitCode.SITE_UNAVAILABLE)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _human_mode(requested: str | None) -> str:
+    from carsat_pilot.browser import has_display
+
+    mode = requested or ("browser" if has_display() else "terminal")
+    if mode not in ("browser", "terminal"):
+        raise BadInput(f"--human accepte « browser » ou « terminal » (reçu : « {mode} »).", "--human")
+    return mode
+
+
+def _run_options(
+    *,
+    base_url: str,
+    headless: bool,
+    human: str | None,
+    browser_path: str | None,
+    yes: bool,
+    keep_open: bool,
+    lang: str,
+    verbose: bool,
+    fresh: bool = False,
+    slow_mo: int = 0,
+    devtools_port: int | None = None,
+    mailbox_url: str | None = None,
+) -> Any:
+    """Check every option before anything is sent, then build the journey's options."""
+    from carsat_pilot.browser import find_browser, has_display
+    from carsat_pilot.hosts import check_base_url
+    from carsat_pilot.human import BrowserHuman, TerminalHuman, refuse_without_human
+    from carsat_pilot.journeys import RunOptions
+
+    if lang not in ("fr", "en"):
+        raise BadInput(f"--lang accepte « fr » ou « en » (reçu : « {lang} »).", "--lang")
+    url = check_base_url(base_url)
+    mode = _human_mode(human)
+    display = has_display() and not headless
+    refusal = refuse_without_human(
+        mode,  # type: ignore[arg-type]
+        display=display or mode != "browser" or devtools_port is not None,
+        stdin_open=sys.stdin is not None and not sys.stdin.closed,
+    )
+    if refusal:
+        raise BadInput(refusal, "--human")
+    find_browser(browser_path)  # a missing browser is said now, not after the questions
+    timeout = 900.0
+    person = (BrowserHuman if mode == "browser" else TerminalHuman)(console, timeout)
+    return RunOptions(
+        base_url=url,
+        headless=headless or not has_display(),
+        human=person,
+        console=console,
+        browser_path=browser_path,
+        assume_yes=yes,
+        keep_open=keep_open,
+        verbose=verbose,
+        slow_mo=slow_mo,
+        mailbox_url=mailbox_url,
+        devtools_port=devtools_port,
+        fresh=fresh,
+    )
+
+
+def _consent(options: Any, yes: bool) -> None:
+    """Seed, step 3: a mandataire may not register for someone else. The advisor says the
+    person concerned is present and agrees, before any of their data is typed."""
+    question = (
+        "La personne concernée est-elle présente à côté de vous et d'accord pour que "
+        "carsat-pilot remplisse le site avec ses informations ?"
+    )
+    if yes:
+        return
+    if not options.human.confirm(question):
+        raise BadInput(
+            "Sans l'accord de la personne concernée, rien n'est envoyé au site "
+            "(un mandataire ne peut pas s'inscrire à sa place)."
+        )
+
+
+# ---------------------------------------------------------------- commands
+@app.command()
+@handles_errors
+def register(
+    profile: ProfileOpt = None,
+    base_url: BaseUrl = OFFICIAL_SITE,
+    headless: Headless = False,
+    human: HumanOpt = None,
+    browser_path: BrowserPath = None,
+    yes: Yes = False,
+    keep_open: KeepOpen = False,
+    lang: Lang = "fr",
+    verbose: Verbose = False,
+    fresh: Fresh = False,
+    slow_mo: SlowMo = 0,
+    mailbox_url: MailboxUrl = None,
+    no_activate: Annotated[
+        bool, typer.Option("--no-activate", help="S'arrêter après l'inscription, sans attendre le lien d'activation.")
+    ] = False,
+    devtools_port: DevtoolsPort = None,
+) -> None:
+    """Créer l'espace personnel de la personne (puis l'activer avec le lien reçu)."""
+    from carsat_pilot import journeys
+    from carsat_pilot.passwords import read_password
+    from carsat_pilot.profile import load_profile
+
+    options = _run_options(
+        base_url=base_url,
+        headless=headless,
+        human=human,
+        browser_path=browser_path,
+        yes=yes,
+        keep_open=keep_open,
+        lang=lang,
+        verbose=verbose,
+        fresh=fresh,
+        slow_mo=slow_mo,
+        devtools_port=devtools_port,
+        mailbox_url=mailbox_url,
+    )
+    if profile is not None:
+        person = load_profile(profile)
+    else:
+        from carsat_pilot.collect import ask_profile
+
+        person = ask_profile(console)
+    password = read_password(person.identity(), console=console)
+    _consent(options, yes)
+    summary = journeys.register(options, person, password, activate=not no_activate)
+    console.print(f"[bold green]✔ {summary}[/]")
+
+
+@app.command()
+@handles_errors
+def activate(
+    link: Annotated[
+        str, typer.Argument(help="Le lien reçu par e-mail (« Je confirme la création de mon espace personnel »).")
+    ],
+    profile: ProfileOpt = None,
+    nir: Annotated[
+        str | None, typer.Option("--nir", help="N° de Sécurité sociale (13 chiffres), si pas de profil.")
+    ] = None,
+    base_url: BaseUrl = OFFICIAL_SITE,
+    headless: Headless = False,
+    human: HumanOpt = None,
+    browser_path: BrowserPath = None,
+    yes: Yes = False,
+    keep_open: KeepOpen = False,
+    lang: Lang = "fr",
+    verbose: Verbose = False,
+    devtools_port: DevtoolsPort = None,
+) -> None:
+    """Finir l'inscription avec le lien reçu par e-mail."""
+    from carsat_pilot import journeys
+    from carsat_pilot.hosts import same_site
+    from carsat_pilot.passwords import read_password
+
+    the_nir = _nir_from(profile, nir)
+    options = _run_options(
+        base_url=base_url,
+        headless=headless,
+        human=human,
+        browser_path=browser_path,
+        yes=yes,
+        keep_open=keep_open,
+        lang=lang,
+        verbose=verbose,
+        devtools_port=devtools_port,
+    )
+    if not same_site(link, options.base_url):
+        raise BadInput(
+            "Ce lien ne mène pas au site de l'Assurance retraite : par sécurité il n'est pas "
+            "ouvert. Copiez le lien « Je confirme la création de mon espace personnel » de l'e-mail.",
+            "LINK",
+        )
+    password = read_password(None, console=console, confirm=False)
+    summary = journeys.activate(options, the_nir, password, link)
+    console.print(f"[bold green]✔ {summary}[/]")
+
+
+def _nir_from(profile: Path | None, nir: str | None) -> str:
+    from carsat_pilot.checks import check_nir, clean_nir
+    from carsat_pilot.profile import load_nir_only
+
+    if profile is not None:
+        return load_nir_only(profile)
+    if nir:
+        cleaned = clean_nir(nir)
+        check_nir(cleaned)
+        return cleaned
+    if sys.stdin is not None and sys.stdin.isatty():
+        from rich.prompt import Prompt
+
+        cleaned = clean_nir(Prompt.ask("N° de Sécurité sociale (13 premiers chiffres)", console=console))
+        check_nir(cleaned)
+        return cleaned
+    raise BadInput("Indiquez la personne avec --profile FICHIER ou --nir NUMÉRO.", "--profile")
+
+
+@app.command("fetch-ris")
+@handles_errors
+def fetch_ris(
+    profile: ProfileOpt = None,
+    nir: Annotated[
+        str | None, typer.Option("--nir", help="N° de Sécurité sociale (13 chiffres), si pas de profil.")
+    ] = None,
+    download_dir: Annotated[
+        Path | None, typer.Option("--download-dir", help="Dossier où enregistrer le relevé (par défaut Documents/RIS).")
+    ] = None,
+    wait: Annotated[
+        float, typer.Option("--wait", help="Attente maximale du relevé demandé, en secondes (15 min par défaut).")
+    ] = 900.0,
+    accept_archived: Annotated[
+        bool, typer.Option("--accept-archived", help="Accepter un relevé plus ancien que la demande du jour.")
+    ] = False,
+    franceconnect: Annotated[
+        bool, typer.Option("--franceconnect", help="Se connecter avec FranceConnect (dans le navigateur).")
+    ] = False,
+    refresh_interval: Annotated[
+        float,
+        typer.Option(
+            "--refresh-interval",
+            help="Premier intervalle entre deux rafraîchissements (s, 10 minimum sur le vrai site).",
+        ),
+    ] = 10.0,
+    base_url: BaseUrl = OFFICIAL_SITE,
+    headless: Headless = False,
+    human: HumanOpt = None,
+    browser_path: BrowserPath = None,
+    yes: Yes = False,
+    keep_open: KeepOpen = False,
+    lang: Lang = "fr",
+    verbose: Verbose = False,
+    fresh: Fresh = False,
+    slow_mo: SlowMo = 0,
+    devtools_port: DevtoolsPort = None,
+) -> None:
+    """Se connecter et télécharger le Relevé Individuel de Situation (le demander s'il le faut)."""
+    from carsat_pilot import journeys
+    from carsat_pilot.hosts import is_loopback
+    from carsat_pilot.passwords import read_password
+
+    the_nir = _nir_from(profile, nir)
+    surname = _surname_from(profile)
+    if wait < 0:
+        raise BadInput("--wait doit être un nombre de secondes positif.", "--wait")
+    options = _run_options(
+        base_url=base_url,
+        headless=headless,
+        human=human,
+        browser_path=browser_path,
+        yes=yes,
+        keep_open=keep_open,
+        lang=lang,
+        verbose=verbose,
+        fresh=fresh,
+        slow_mo=slow_mo,
+        devtools_port=devtools_port,
+    )
+    from urllib.parse import urlsplit
+
+    minimum = 1.0 if is_loopback(urlsplit(options.base_url).hostname or "") else 10.0
+    if refresh_interval < minimum:
+        raise BadInput(
+            f"--refresh-interval : au moins {minimum:.0f} s entre deux rafraîchissements (politesse envers le site).",
+            "--refresh-interval",
+        )
+    password = "" if franceconnect else read_password(None, console=console, confirm=False)
+    summary = journeys.fetch_ris(
+        options,
+        the_nir,
+        password,
+        download_dir=download_dir,
+        wait_s=wait,
+        accept_archived=accept_archived,
+        franceconnect=franceconnect,
+        surname=surname,
+        refresh_interval_s=refresh_interval,
+    )
+    console.print(f"[bold green]✔ {summary}[/]", soft_wrap=True)
+
+
+def _surname_from(profile: Path | None) -> str:
+    """The name for the file (RIS_<NOM>_…): from the profile when it has one."""
+    if profile is None:
+        return ""
+    import tomllib
+
+    try:
+        data = tomllib.loads(profile.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return ""
+    return str(data.get("nom_naissance", "")).strip()
+
+
+@app.command("mock-site")
+@handles_errors
+def mock_site_command(
+    host: Annotated[str, typer.Option("--host", help="Adresse d'écoute (boucle locale par défaut).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port d'écoute.")] = 8000,
+    latency_ms: Annotated[int, typer.Option("--latency-ms", help="Lenteur ajoutée à chaque page (ms).")] = 0,
+    ris_delay: Annotated[
+        float, typer.Option("--ris-delay", help="Délai avant que le RIS demandé soit disponible (s).")
+    ] = 20.0,
+    link_validity_days: Annotated[
+        int, typer.Option("--link-validity-days", help="Validité du lien d'activation (jours).")
+    ] = 15,
+    session_expiry: Annotated[
+        float | None, typer.Option("--session-expiry", help="Expiration de la session après inactivité (s).")
+    ] = None,
+    fail: Annotated[
+        list[str] | None, typer.Option("--fail", help="Panne : CHEMIN:NOMBRE:500|maintenance (répétable).")
+    ] = None,
+    already_asked: Annotated[
+        list[str] | None, typer.Option("--already-asked", help="NIR dont le RIS a déjà été demandé aujourd'hui.")
+    ] = None,
+    otp: Annotated[bool, typer.Option("--otp", help="Demander un code reçu par e-mail à la connexion.")] = False,
+    data_file: Annotated[
+        Path | None, typer.Option("--data-file", help="Conserver les comptes dans ce fichier JSON.")
+    ] = None,
+    accounts_file: Annotated[Path | None, typer.Option("--accounts", help="Comptes à précharger (JSON).")] = None,
+    allow_public: Annotated[
+        bool, typer.Option("--allow-public", help="Accepter une adresse d'écoute non locale.")
+    ] = False,
+) -> None:
+    """Servir le site d'exercice local (réplique de lassuranceretraite.fr)."""
+    from carsat_pilot.hosts import is_loopback
+    from mock_site import Fault, MockConfig, create_app, serve
+
+    if not is_loopback(host) and not allow_public:
+        raise BadInput(
+            f"Le site d'exercice n'écoute que sur la boucle locale : ajoutez --allow-public pour « {host} ».",
+            "--host",
+        )
+    faults = []
+    for item in fail or []:
+        try:
+            path, count, kind = item.rsplit(":", 2)
+            faults.append(Fault(path_prefix=path, count=int(count), kind=kind))  # type: ignore[arg-type]
+        except ValueError as exc:
+            raise BadInput(f"--fail attend CHEMIN:NOMBRE:500|maintenance (reçu : « {item} »).", "--fail") from exc
+    config = MockConfig(
+        latency_ms=latency_ms,
+        ris_delay_s=ris_delay,
+        link_validity_days=link_validity_days,
+        session_expiry_s=session_expiry,
+        faults=faults,
+        already_asked_today=set(already_asked or []),
+        otp_at_login=otp,
+        data_file=data_file,
+        accounts_file=accounts_file,
+    )
+    server = serve(create_app(config), host=host, port=port, allow_public=allow_public)
+    console.print(
+        f"Site d'exercice : [bold]{server.url}[/]  (messagerie : {server.url}/mailbox) — Ctrl-C pour arrêter."
+    )
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        server.stop()
+
+
+@app.command()
+@handles_errors
+def demo(
+    auto: Annotated[
+        bool, typer.Option("--auto", help="Jouer aussi le rôle de la personne (démonstration sans intervention).")
+    ] = False,
+    headless: Headless = False,
+    browser_path: BrowserPath = None,
+    verbose: Verbose = False,
+    slow_mo: SlowMo = 0,
+) -> None:
+    """Tout le parcours sur un site d'exercice embarqué (aucune donnée réelle)."""
+    from carsat_pilot.demo import run_demo
+
+    run_demo(console, auto=auto, headless=headless, browser_path=browser_path, verbose=verbose, slow_mo=slow_mo)
+
+
+def main() -> None:
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,484 @@
+"""Runs a flow in a browser: finds everything by the site's words, waits on events,
+reads the site's messages, hands over to the person where the flow says so.
+
+Site knowledge lives in `flows/*.yaml`; this module only knows how to act on a page.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from carsat_pilot.errors import (
+    Interrupted,
+    PilotError,
+    SiteRefused,
+    SiteUnavailable,
+    TimedOut,
+)
+from carsat_pilot.events import Event, EventBus
+from carsat_pilot.flowspec import (
+    Call,
+    Check,
+    Choose,
+    Click,
+    Expect,
+    Fill,
+    Flow,
+    Goto,
+    Human,
+    Record,
+    Select,
+    SiteSpec,
+    Step,
+    Target,
+)
+from carsat_pilot.human import Human as HumanGate
+from carsat_pilot.textmatch import fold, literal, tolerant
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, Locator, Page
+
+    from carsat_pilot.overlay import Overlay
+
+# While several pages are open (a new tab, the mailbox) the engine looks at each in turn,
+# waiting on the newest for this long each round. It is a wait *for an element*, ended
+# early by the element: not a fixed sleep.
+SLICE_MS = 250
+# A control that is optional on the site (the address proposal) is waited for this long.
+OPTIONAL_WAIT_S = 5.0
+
+ActionFn = Callable[["Engine", Mapping[str, str], bool], None]
+Recorder = Callable[[str], None]
+
+
+class PageNotRecognized(PilotError):
+    """The page is not the one the flow expects: the site changed, or went elsewhere."""
+
+
+@dataclass(frozen=True)
+class SiteSignal:
+    """A message of the site, read from the page."""
+
+    kind: str
+    text: str
+    advice: str
+
+
+class Engine:
+    def __init__(
+        self,
+        context: BrowserContext,
+        site: SiteSpec,
+        human: HumanGate,
+        bus: EventBus,
+        base_url: str,
+        variables: Mapping[str, str],
+        *,
+        overlay: Overlay | None = None,
+        assume_yes: bool = False,
+        recorder: Recorder | None = None,
+        actions: Mapping[str, ActionFn] | None = None,
+    ) -> None:
+        self.context = context
+        self.site = site
+        self.human = human
+        self.bus = bus
+        self.base_url = base_url.rstrip("/")
+        self.variables: dict[str, str] = dict(variables)
+        self.overlay = overlay
+        self.assume_yes = assume_yes
+        self.recorder = recorder or (lambda _milestone: None)
+        self.actions: dict[str, ActionFn] = dict(actions or {})
+        self.page_timeout_s = site.page_timeout_s
+        self._page: Page | None = None
+        self.last_signal: SiteSignal | None = None
+        self.recap: object | None = None  # shown by the `approve` action
+        self._flow = ""
+        self._step = 0
+        self._total = 0
+        self._messages_re = re.compile(
+            "|".join(f"(?:{tolerant(m.pattern).pattern})" for m in site.messages), re.IGNORECASE
+        )
+        context.on("page", self._on_new_page)
+        for page in context.pages:
+            self._on_new_page(page)
+
+    # ---------------------------------------------------------------- pages
+    def _on_new_page(self, page: Page) -> None:
+        banner = self.site.cookie_banner
+        buttons = page.get_by_role("button", name=tolerant(banner.refuse)).or_(
+            page.get_by_role("button", name=tolerant(banner.accept))
+        )
+
+        def dismiss(locator: Locator) -> None:
+            # Refuse when the site lets us (privacy first), accept otherwise.
+            refuse = page.get_by_role("button", name=tolerant(banner.refuse))
+            (refuse if refuse.count() else locator).first.click()
+
+        # Playwright runs this before any action as soon as the banner is visible.
+        page.add_locator_handler(buttons.first, dismiss)
+
+    @property
+    def page(self) -> Page:
+        if self._page is None or self._page.is_closed():
+            open_pages = [p for p in self.context.pages if not p.is_closed()]
+            if not open_pages:
+                raise Interrupted("La fenêtre du navigateur a été fermée : la démarche est interrompue.")
+            self._page = open_pages[-1]
+        return self._page
+
+    @page.setter
+    def page(self, value: Page) -> None:
+        self._page = value
+
+    def new_page(self) -> Page:
+        self._page = self.context.new_page()
+        return self._page
+
+    def url(self, path_or_url: str) -> str:
+        value = self.render(path_or_url)
+        if re.match(r"^https?://", value):
+            return value
+        return self.base_url + "/" + value.lstrip("/")
+
+    def render(self, template: str) -> str:
+        try:
+            return template.format_map(self.variables)
+        except KeyError as exc:
+            raise PilotError(f"Valeur manquante pour le parcours : {exc.args[0]}.") from exc
+
+    # ---------------------------------------------------------------- events
+    def emit(self, kind: str, message: str = "", **data: str) -> None:
+        self.bus.emit(
+            Event(
+                kind=kind,  # type: ignore[arg-type]
+                message=message,
+                flow=self._flow,
+                step=self._step,
+                total=self._total,
+                data=data,
+            )
+        )
+
+    # ---------------------------------------------------------------- waiting
+    def _candidate_pages(self) -> list[Page]:
+        """The current page first, then any page opened since (newest first)."""
+        pages = [p for p in reversed(self.context.pages) if not p.is_closed()]
+        if not pages:
+            raise Interrupted("La fenêtre du navigateur a été fermée : la démarche est interrompue.")
+        current = self._page if self._page is not None and not self._page.is_closed() else None
+        newer = [p for p in pages if p is not current]
+        if current is None:
+            return newer
+        # A page opened after the current one (a new tab) is looked at first.
+        index = self.context.pages.index(current)
+        after = [p for p in newer if self.context.pages.index(p) > index]
+        before = [p for p in newer if self.context.pages.index(p) < index]
+        return [*after, current, *before]
+
+    def wait_for(
+        self,
+        build: Callable[[Page], Locator],
+        timeout_s: float,
+        *,
+        what: str,
+        watch_messages: bool = False,
+    ) -> Locator:
+        """Wait until `build(page)` shows on one of the open pages; adopt that page.
+
+        With `watch_messages`, a message of the site (an error, a maintenance notice)
+        showing instead ends the wait with the typed error it maps to."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            pages = self._candidate_pages()
+            for page in pages:
+                try:
+                    wanted = build(page).filter(visible=True).first
+                    probe = wanted.or_(self._message_locator(page)).first if watch_messages else wanted
+                    remaining_ms = max(1.0, (deadline - time.monotonic()) * 1000)
+                    slice_ms = remaining_ms if len(pages) == 1 else min(SLICE_MS, remaining_ms)
+                    probe.wait_for(state="visible", timeout=slice_ms)
+                except PlaywrightTimeout:
+                    continue
+                except PlaywrightError as exc:
+                    if page.is_closed():
+                        continue
+                    if "closed" in str(exc).lower():
+                        raise Interrupted(
+                            "La fenêtre du navigateur a été fermée : la démarche est interrompue."
+                        ) from exc
+                    raise
+                if watch_messages and not wanted.is_visible():
+                    signal = self.read_site_message(page)
+                    if signal is not None:
+                        self.page = page
+                        self.raise_for(signal)
+                self.page = page
+                return wanted
+            if time.monotonic() >= deadline:
+                raise self._not_found(what, timeout_s)
+
+    def _message_locator(self, page: Page) -> Locator:
+        return page.get_by_text(self._messages_re).or_(page.get_by_role("alert").filter(has_text=re.compile(r"\S")))
+
+    def read_site_messages(self, page: Page | None = None) -> list[SiteSignal]:
+        """The site's messages visible on the page, classified by site.yaml."""
+        page = page or self.page
+        texts: list[str] = []
+        for locator in (page.get_by_text(self._messages_re), page.get_by_role("alert")):
+            for item in locator.all():
+                try:
+                    if item.is_visible():
+                        text = " ".join(item.inner_text().split())
+                        if text and text not in texts:
+                            texts.append(text)
+                except PlaywrightError:
+                    continue
+        signals: list[SiteSignal] = []
+        for text in texts:
+            kind = next((m for m in self.site.messages if tolerant(m.pattern).search(text)), None)
+            if kind is not None:
+                signals.append(SiteSignal(kind.kind, text, kind.advice))
+            else:
+                signals.append(SiteSignal("refused", text, "Corrigez ce que le site signale puis relancez."))
+        return signals
+
+    def read_site_message(self, page: Page | None = None) -> SiteSignal | None:
+        """The message that decides what happens: a refusal or an outage outranks a
+        wrong captcha shown beside it, which outranks a text we do not know."""
+        signals = self.read_site_messages(page)
+        if not signals:
+            return None
+        known = [s for s in signals if s.advice != "Corrigez ce que le site signale puis relancez."]
+        ranked = sorted(known or signals, key=lambda s: s.kind == "wrong_captcha")
+        return ranked[0]
+
+    def raise_for(self, signal: SiteSignal) -> None:
+        self.last_signal = signal
+        self.emit("site_message", signal.text, kind=signal.kind)
+        if signal.kind == "unavailable":
+            raise SiteUnavailable(f"Le site est indisponible : « {signal.text} ». {signal.advice}")
+        raise SiteRefused(f"Le site a répondu : « {signal.text} ». {signal.advice}", signal.text)
+
+    def _not_found(self, what: str, timeout_s: float) -> PilotError:
+        page = self.page
+        try:
+            title = page.title()
+            heading = page.get_by_role("heading").first.inner_text(timeout=1000)
+        except PlaywrightError:
+            title, heading = "", ""
+        found = f"page « {title} »" + (f", titre « {heading.strip()} »" if heading else "")
+        signal = None
+        try:
+            signal = self.read_site_message(page)
+        except PlaywrightError:
+            pass
+        if signal is not None and signal.kind == "unavailable":
+            return SiteUnavailable(f"Le site est indisponible : « {signal.text} ». {signal.advice}")
+        return PageNotRecognized(
+            f"Au bout de {timeout_s:.0f} s, {what} n'apparaît pas ({found}, adresse {page.url}) : "
+            "le site a peut-être changé ; lancez « carsat-pilot doctor » ou terminez à la main."
+        )
+
+    # ---------------------------------------------------------------- finding
+    def clickable(self, target: Target) -> Callable[[Page], Locator]:
+        pattern = tolerant(self.render(target.name))
+
+        def build(page: Page) -> Locator:
+            if target.role == "any":
+                return page.get_by_role("button", name=pattern).or_(page.get_by_role("link", name=pattern))
+            return page.get_by_role(target.role, name=pattern)
+
+        return build
+
+    def labelled(self, label: str) -> Callable[[Page], Locator]:
+        pattern = tolerant(self.render(label))
+        return lambda page: page.get_by_label(pattern)
+
+    # ---------------------------------------------------------------- running
+    def run(self, flow: Flow, *, first_step: int = 1, total: int | None = None) -> None:
+        self._flow = flow.name
+        self._total = total or len(flow.steps)
+        for offset, step in enumerate(flow.steps):
+            self._step = first_step + offset
+            self.run_step(step)
+
+    def run_step_numbered(self, step: Step, number: int, total: int) -> None:
+        self._step, self._total = number, total
+        self.run_step(step)
+
+    def run_step(self, step: Step) -> None:
+        label = f"Étape {self._step}/{self._total} : {step.title}"
+        self.emit("step_started", step.title)
+        if self.overlay is not None:
+            self.overlay.show(step=label, instruction="")
+        if step.page:
+            pattern = tolerant(step.page)
+            self.wait_for(
+                lambda p: p.get_by_text(pattern).or_(p.get_by_role("heading", name=pattern)),
+                self.page_timeout_s,
+                what=f"la page « {step.page} »",
+                watch_messages=True,
+            )
+        for action in step.do:
+            self.run_action(action)
+        self.emit("step_done", step.title)
+
+    def run_action(self, action: object) -> None:
+        optional = bool(getattr(action, "optional", False))
+        try:
+            self._dispatch(action)
+        except PageNotRecognized:
+            if optional:
+                return
+            raise
+
+    def _dispatch(self, action: object) -> None:
+        match action:
+            case Goto(goto=path):
+                self.goto(self.url(path))
+            case Click(click=target, optional=optional):
+                self.click(target, optional=optional)
+            case Fill(fill=spec):
+                self.fill(spec.label, self.render(spec.value), keys=spec.keys)
+            case Select(select=spec):
+                self.select(spec.label, self.render(spec.option), wait=spec.wait_for_options)
+            case Check(check=spec):
+                self.check(spec.label)
+            case Choose(choose=spec):
+                self.choose(spec.group, self.render(spec.option))
+            case Expect(expect=spec, optional=optional):
+                self.expect(spec.text, spec.heading, spec.timeout_s, optional=optional)
+            case Human(human=spec):
+                from carsat_pilot.handover import run_handover
+
+                run_handover(self, spec)
+            case Call(call=name, params=params, optional=optional):
+                if name not in self.actions:
+                    raise PilotError(f"Action « {name} » inconnue du moteur.")
+                self.actions[name](self, {k: self.render(v) for k, v in params.items()}, optional)
+            case Record(record=milestone):
+                self.recorder(milestone)
+                self.emit("info", milestone, milestone=milestone)
+            case _:
+                raise PilotError(f"Action non prise en charge : {action!r}")
+
+    # ---------------------------------------------------------------- actions
+    def goto(self, url: str) -> None:
+        from carsat_pilot.reliability import goto_with_retries
+
+        goto_with_retries(self, url)
+
+    def click(self, target: Target, *, optional: bool = False) -> None:
+        timeout = OPTIONAL_WAIT_S if optional else (target.timeout_s or self.page_timeout_s)
+        locator = self.wait_for(self.clickable(target), timeout, what=f"le bouton ou lien « {target.name} »")
+        if target.sends_form:
+            # From here the site's state changes: this click is never repeated by the tool.
+            self.emit("info", f"envoi : {target.name}", sends_form="yes")
+        locator.click()
+
+    def fill(self, label: str, value: str, *, keys: bool = False) -> None:
+        field = self.wait_for(self.labelled(label), self.page_timeout_s, what=f"le champ « {label} »")
+        if keys:
+            field.fill("")
+            field.press_sequentially(value)
+        else:
+            field.fill(value)
+        typed = field.input_value()
+        if typed != value and fold(typed) != fold(value):
+            # Some fields react only to key presses (masks, scripts): type them.
+            field.fill("")
+            field.press_sequentially(value)
+
+    def select(self, label: str, option: str, *, wait: bool = False) -> None:
+        if not option.strip():
+            return  # nothing to choose (an empty « Complément »): leave the site's default
+        field = self.wait_for(self.labelled(label), self.page_timeout_s, what=f"la liste « {label} »")
+        wanted = fold(option)
+        if wait:
+            try:
+                field.page.wait_for_function(
+                    """([el, wanted]) => {
+                        const f = s => s.normalize('NFD').replace(/[\\u0300-\\u036f]/g, '')
+                                        .toLowerCase().replace(/\\s+/g, ' ').trim();
+                        return Array.from(el.options || []).some(o => f(o.label || o.text) === wanted
+                            || f(o.label || o.text).startsWith(wanted));
+                    }""",
+                    arg=[field.element_handle(), wanted],
+                    timeout=self.page_timeout_s * 1000,
+                )
+            except PlaywrightTimeout:
+                pass  # say below which choices the site offers instead
+        labels: list[str] = field.evaluate("el => Array.from(el.options || []).map(o => (o.label || o.text).trim())")
+        choice = next((text for text in labels if fold(text) == wanted), None)
+        if choice is None:
+            choice = next((text for text in labels if fold(text).startswith(wanted)), None)
+        if choice is None:
+            offered = ", ".join(text for text in labels if text) or "aucun"
+            raise SiteRefused(
+                f"Le site ne propose pas « {option} » dans la liste « {label} » "
+                f"(choix proposés : {offered}) : corrigez le profil puis relancez."
+            )
+        field.select_option(label=choice)
+
+    def check(self, label: str) -> None:
+        pattern = tolerant(self.render(label))
+        box = self.wait_for(
+            lambda p: p.get_by_role("checkbox", name=pattern),
+            self.page_timeout_s,
+            what=f"la case « {label} »",
+        )
+        box.check()
+
+    def choose(self, group: str, option: str) -> None:
+        group_re = tolerant(self.render(group))
+        option_re = literal(option)
+
+        def build(page: Page) -> Locator:
+            radios = page.get_by_role("group", name=group_re).get_by_role("radio", name=option_re)
+            return radios.or_(page.get_by_role("radio", name=option_re)).or_(
+                page.get_by_label(group_re).and_(page.get_by_role("combobox"))
+            )
+
+        found = self.wait_for(build, self.page_timeout_s, what=f"le choix « {option} »")
+        if found.evaluate("el => el.tagName") == "SELECT":
+            self.select(group, option)
+        else:
+            found.check()
+
+    def expect(
+        self,
+        text: str | None,
+        heading: str | None,
+        timeout_s: float | None,
+        *,
+        optional: bool = False,
+    ) -> None:
+        timeout = OPTIONAL_WAIT_S if optional else (timeout_s or self.page_timeout_s)
+        if text is not None:
+            pattern = tolerant(self.render(text))
+            self.wait_for(
+                lambda p: p.get_by_text(pattern),
+                timeout,
+                what=f"le texte « {text} »",
+                watch_messages=not optional,
+            )
+        else:
+            assert heading is not None
+            pattern = tolerant(self.render(heading))
+            self.wait_for(
+                lambda p: p.get_by_role("heading", name=pattern),
+                timeout,
+                what=f"le titre « {heading} »",
+                watch_messages=not optional,
+            )
+
+
+__all__ = ["Engine", "PageNotRecognized", "SiteSignal", "TimedOut"]

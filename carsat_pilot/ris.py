@@ -1,0 +1,257 @@
+"""The relevé itself: download it if offered, else ask once, then refresh politely until
+it is there — and keep the PDF private.
+
+The site lets a person ask once a day (« Vous pourrez renouveler votre demande à compter
+de demain »): a request is sent at most once, remembered in the state file, and never
+repeated by a retry."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from playwright.sync_api import Error as PlaywrightError
+
+from carsat_pilot.errors import SiteRefused, TimedOut
+from carsat_pilot.flowspec import Target
+from carsat_pilot.pacing import pause
+from carsat_pilot.textmatch import tolerant
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
+
+    from carsat_pilot.engine import Engine
+    from carsat_pilot.state import StateStore
+
+DATE_IN_TEXT = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
+FIRST_INTERVAL_S = 10.0
+MAX_INTERVAL_S = 60.0
+GROWTH = 1.5
+
+
+@dataclass
+class RisSettings:
+    download_dir: Path
+    wait_s: float
+    accept_archived: bool
+    surname: str
+    first_interval_s: float = FIRST_INTERVAL_S
+
+
+@dataclass(frozen=True)
+class Downloaded:
+    path: Path
+    ris_date: date | None
+    size: int
+    pages: int
+
+
+def intervals(first_s: float, total_s: float) -> list[float]:
+    """The refresh intervals for a wait of `total_s`: `first_s`, growing by half each time,
+    never above a minute — at most one request to the site per interval."""
+    out: list[float] = []
+    spent, current = 0.0, first_s
+    while spent + current <= total_s:
+        out.append(current)
+        spent += current
+        current = min(current * GROWTH, MAX_INTERVAL_S)
+    return out
+
+
+def _offered_date(text: str) -> date | None:
+    found = DATE_IN_TEXT.search(text)
+    if not found:
+        return None
+    day, month, year = (int(part) for part in found.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def target_path(folder: Path, surname: str, ris_date: date | None) -> Path:
+    """RIS_<NOM>_<AAAA-MM-JJ>.pdf, never overwriting an earlier file."""
+    safe = re.sub(r"[^A-Z0-9-]+", "-", surname.upper()).strip("-") or "PERSONNE"
+    stamp = (ris_date or date.today()).isoformat()
+    candidate = folder / f"RIS_{safe}_{stamp}.pdf"
+    number = 2
+    while candidate.exists():
+        candidate = folder / f"RIS_{safe}_{stamp}-{number}.pdf"
+        number += 1
+    return candidate
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Mode 0600 from the first byte: the relevé is the person's alone."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+def check_pdf(path: Path) -> int:
+    """The page count of a real PDF; SiteRefused if the site served something else."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        pages = len(PdfReader(str(path)).pages)
+    except (PdfReadError, ValueError, OSError) as exc:
+        path.unlink(missing_ok=True)
+        raise SiteRefused(
+            "Le fichier reçu du site n'est pas un PDF lisible : réessayez plus tard ou téléchargez-le à la main."
+        ) from exc
+    if pages == 0:
+        path.unlink(missing_ok=True)
+        raise SiteRefused("Le PDF reçu du site est vide : réessayez plus tard.")
+    return pages
+
+
+class RisPage:
+    """The « Mon relevé de carrière tous régimes » page, by its words."""
+
+    def __init__(self, engine: Engine, params: Mapping[str, str]) -> None:
+        self.engine = engine
+        self.params = params
+
+    def _link(self, key: str) -> Locator:
+        pattern = tolerant(self.params[key])
+        page = self.engine.page
+        return (
+            page.get_by_role("link", name=pattern)
+            .or_(page.get_by_role("button", name=pattern))
+            .filter(visible=True)
+            .first
+        )
+
+    def offered(self) -> tuple[Locator, date | None] | None:
+        link = self._link("download")
+        if link.count() == 0:
+            return None
+        return link, _offered_date(link.inner_text())
+
+    def says(self, key: str) -> bool:
+        locator = self.engine.page.get_by_text(tolerant(self.params[key])).filter(visible=True)
+        return locator.count() > 0
+
+    def request(self) -> None:
+        self.engine.click(Target(name=self.params["request"], sends_form=True))
+        self.engine.expect(self.params["requested"], None, None)
+
+    def refresh(self) -> None:
+        page: Page = self.engine.page
+        self.engine.click(Target(name=self.params["refresh"]))
+        # A refresh may reload the page or update it in place: both end when the network rests.
+        page.wait_for_load_state("networkidle")
+
+    def download(self, link: Locator, settings: RisSettings, ris_date: date | None) -> Downloaded:
+        page = self.engine.page
+        with page.expect_download(timeout=self.engine.page_timeout_s * 1000) as info:
+            link.click()
+        download = info.value
+        source = download.path()
+        data = Path(source).read_bytes()
+        path = target_path(settings.download_dir, settings.surname, ris_date)
+        write_private(path, data)
+        try:
+            download.delete()  # Playwright's own copy, in its temporary folder
+        except PlaywrightError:
+            pass
+        pages = check_pdf(path)
+        return Downloaded(path, ris_date, len(data), pages)
+
+
+def obtain_ris(
+    engine: Engine,
+    params: Mapping[str, str],
+    settings: RisSettings,
+    store: StateStore,
+    relogin: Callable[[], None] | None = None,
+) -> Downloaded:
+    """Download the RIS: now if it is offered (and recent enough), else after asking for it
+    once and refreshing politely until it comes or the wait runs out."""
+    ris = RisPage(engine, params)
+    requested_on = store.state.ris_requested_at.date() if store.state.ris_requested_today() else None
+    offer = ris.offered()
+    if offer is not None and _fresh_enough(offer[1], requested_on, settings):
+        return _finish(engine, ris, offer, settings, store)
+    if requested_on is None:
+        if ris.says("already"):
+            engine.emit("info", "le site indique qu'un relevé a déjà été demandé aujourd'hui")
+            requested_on = date.today()
+        else:
+            ris.request()
+            store.record("ris_requested")
+            requested_on = date.today()
+            engine.emit("info", "relevé demandé", milestone="ris_requested")
+    else:
+        engine.emit("info", "relevé déjà demandé aujourd'hui : pas de nouvelle demande")
+    if offer is not None and not settings.accept_archived:
+        engine.emit(
+            "info",
+            f"le relevé proposé date du {offer[1]:%d/%m/%Y} : attente du nouveau" if offer[1] else "",
+        )
+    waited = 0.0
+    for interval in intervals(settings.first_interval_s, settings.wait_s):
+
+        def tick(remaining: float, spent: float = waited, step: float = interval) -> None:
+            engine.emit(
+                "info",
+                f"prochaine vérification dans {remaining:.0f} s",
+                elapsed=f"{spent + step - remaining:.0f}",
+                remaining=f"{settings.wait_s - (spent + step - remaining):.0f}",
+            )
+
+        engine.emit("waiting_human", "attente du relevé", handover="ris", wait=f"{settings.wait_s:.0f}")
+        pause(interval, tick)
+        waited += interval
+        ris.refresh()
+        signal = engine.read_site_message()
+        if signal is not None and signal.kind == "session_expired":
+            if relogin is None:
+                engine.raise_for(signal)
+            engine.emit("retry", "session expirée : reconnexion")
+            relogin()
+        offer = ris.offered()
+        if offer is not None and _fresh_enough(offer[1], requested_on, settings):
+            engine.emit("human_done", "relevé disponible", handover="ris")
+            return _finish(engine, ris, offer, settings, store)
+    minutes = max(1, round(settings.wait_s / 60))
+    raise TimedOut(
+        f"Le relevé n'est pas encore prêt après {minutes} min d'attente. Il a bien été demandé : "
+        "relancez « carsat-pilot fetch-ris » dans une heure (aucune nouvelle demande ne sera faite)."
+    )
+
+
+def _fresh_enough(offered_on: date | None, requested_on: date | None, settings: RisSettings) -> bool:
+    if requested_on is None or settings.accept_archived or offered_on is None:
+        return True
+    return offered_on >= requested_on
+
+
+def _finish(
+    engine: Engine,
+    ris: RisPage,
+    offer: tuple[Locator, date | None],
+    settings: RisSettings,
+    store: StateStore,
+) -> Downloaded:
+    result = ris.download(offer[0], settings, offer[1])
+    store.record("ris_downloaded", ris_path=str(result.path))
+    engine.emit("info", "relevé téléchargé", milestone="ris_downloaded")
+    return result
+
+
+def describe(result: Downloaded) -> str:
+    when = f"du {result.ris_date:%d/%m/%Y}" if result.ris_date else "(date non indiquée)"
+    size_kb = max(1, round(result.size / 1024))
+    return (
+        f"Relevé Individuel de Situation {when} enregistré : {result.path} "
+        f"({result.pages} pages, {size_kb} Ko). Il contient des données personnelles : "
+        "imprimez-le ou remettez-le à la personne, puis effacez-le de ce poste."
+    )

@@ -1,0 +1,52 @@
+"""The terminal view: the steps with ticks, what the person must do, what the site said."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.status import Status
+
+from carsat_pilot.events import Event
+
+
+class TerminalView:
+    def __init__(self, console: Console, *, verbose: bool = False) -> None:
+        self.console = console
+        self.verbose = verbose
+        self._status: Status | None = None
+
+    def _stop_spinner(self) -> None:
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
+
+    def __call__(self, event: Event) -> None:
+        where = f"Étape {event.step}/{event.total}" if event.total else ""
+        match event.kind:
+            case "step_started":
+                self._stop_spinner()
+                self.console.print(f"[cyan]…[/] {where} : {event.message}")
+            case "step_done":
+                self.console.print(f"[green]✔[/] {where} : {event.message}")
+            case "waiting_human":
+                # Only an animated terminal gets a spinner; a pipe gets plain lines.
+                if self.console.is_terminal and self._status is None:
+                    self._status = self.console.status("En attente de la personne…")
+                    self._status.start()
+            case "human_done":
+                self._stop_spinner()
+            case "retry":
+                self.console.print(f"[yellow]↻ {event.message}[/]")
+            case "warning":
+                self.console.print(f"[yellow]⚠ {event.message}[/]")
+            case "site_message":
+                self.console.print(f"[magenta]Message du site :[/] « {event.message} »")
+            case "info":
+                if self.verbose:
+                    self.console.print(f"[dim]{event.message}[/]")
+            case "error":
+                self._stop_spinner()
+            case _:
+                pass
+
+    def close(self) -> None:
+        self._stop_spinner()

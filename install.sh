@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Installs everything carsat-pilot needs on a Debian/Ubuntu machine with Python 3.11+:
+# a virtual environment in .venv with the tool and its test tools, and a Chromium.
+# Playwright's own Chromium is used where `playwright install chromium` can download it;
+# otherwise Debian's `chromium` (and `xvfb` for headed tests) come from apt.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+say() { printf '\033[1m[install]\033[0m %s\n' "$*"; }
+
+PYTHON=${PYTHON:-python3}
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "Python 3.11 ou plus récent est nécessaire (trouvé : $("$PYTHON" --version 2>&1))." >&2
+  exit 2
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  say "création de l'environnement .venv"
+  "$PYTHON" -m venv .venv
+fi
+say "installation de carsat-pilot et de ses outils de test"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+
+# --- a browser ---------------------------------------------------------------------
+has_playwright_chromium() {
+  .venv/bin/python - <<'PY' 2>/dev/null
+import sys
+from pathlib import Path
+from playwright.sync_api import sync_playwright
+with sync_playwright() as p:
+    sys.exit(0 if Path(p.chromium.executable_path).is_file() else 1)
+PY
+}
+system_chromium() { command -v chromium || command -v chromium-browser || command -v google-chrome || true; }
+
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  say "installation de : $* (apt)"
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+if has_playwright_chromium; then
+  say "navigateur : Chromium de Playwright"
+elif [ -n "$(system_chromium)" ]; then
+  say "navigateur : $(system_chromium)"
+else
+  # First choice on a machine with internet: Playwright's own build. Where it cannot
+  # download (closed networks), Debian's package.
+  if .venv/bin/python -m playwright install chromium >/dev/null 2>&1 && has_playwright_chromium; then
+    say "navigateur : Chromium de Playwright (téléchargé)"
+  elif command -v apt-get >/dev/null; then
+    apt_install chromium
+  else
+    echo "Aucun Chromium trouvé : installez-en un (paquet chromium) puis relancez." >&2
+    exit 2
+  fi
+fi
+
+# Xvfb: a virtual screen for the headed tests and for headed runs on a machine without one.
+if ! command -v Xvfb >/dev/null && command -v apt-get >/dev/null; then
+  apt_install xvfb
+fi
+say "prêt."
