@@ -271,7 +271,7 @@ def activate(
             "ouvert. Copiez le lien « Je confirme la création de mon espace personnel » de l'e-mail.",
             "LINK",
         )
-    password = read_password(None, console=console, confirm=False)
+    password = read_password(None, console=console, confirm=False, check_rules=False)
     summary = journeys.activate(options, the_nir, password, link)
     console.print(f"[bold green]✔ {summary}[/]")
 
@@ -363,7 +363,7 @@ def fetch_ris(
             f"--refresh-interval : au moins {minimum:.0f} s entre deux rafraîchissements (politesse envers le site).",
             "--refresh-interval",
         )
-    password = "" if franceconnect else read_password(None, console=console, confirm=False)
+    password = "" if franceconnect else read_password(None, console=console, confirm=False, check_rules=False)
     summary = journeys.fetch_ris(
         options,
         the_nir,
