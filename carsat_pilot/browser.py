@@ -16,7 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from carsat_pilot.errors import BadInput
+from carsat_pilot.errors import BadInput, PilotError
+
+
+class BrowserFailed(PilotError):
+    """The browser is there but would not start: a problem of this computer, not the site."""
+
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Playwright
@@ -115,20 +120,30 @@ def open_context(
 ) -> Iterator[BrowserContext]:
     """A browser context on a temporary profile that is deleted at the end, whatever
     happens: the next person at the help desk must find nothing of this one."""
-    profile_dir = Path(tempfile.mkdtemp(prefix="carsat-pilot-profile-"))
+    # Chromium's singleton socket lives in the profile and its path must stay short.
+    profile_dir = Path(tempfile.mkdtemp(prefix="cp-profile-"))
     kwargs = launch_args(found, headless=headless, slow_mo=slow_mo)
     args = list(kwargs.pop("args", []))  # type: ignore[call-overload]
     args.extend(extra_args or [])
+    from playwright.sync_api import Error as PlaywrightError
+
     try:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile_dir),
-            args=args,
-            accept_downloads=True,
-            downloads_path=str(downloads_dir) if downloads_dir else None,
-            locale="fr-FR",
-            viewport={"width": 1280, "height": 900},
-            **kwargs,  # type: ignore[arg-type]
-        )
+        try:
+            context = playwright.chromium.launch_persistent_context(
+                str(profile_dir),
+                args=args,
+                accept_downloads=True,
+                downloads_path=str(downloads_dir) if downloads_dir else None,
+                locale="fr-FR",
+                viewport={"width": 1280, "height": 900},
+                **kwargs,  # type: ignore[arg-type]
+            )
+        except PlaywrightError as exc:
+            first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise BrowserFailed(
+                f"Le navigateur n'a pas pu démarrer ({first_line[:160]}) : vérifiez l'installation "
+                "avec « carsat-pilot doctor »."
+            ) from exc
         try:
             yield context
         finally:

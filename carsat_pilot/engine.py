@@ -53,6 +53,8 @@ if TYPE_CHECKING:
 SLICE_MS = 250
 # A control that is optional on the site (the address proposal) is waited for this long.
 OPTIONAL_WAIT_S = 5.0
+# How long a click announced as opening a new tab may take to open it.
+NEW_PAGE_WAIT_S = 5.0
 
 ActionFn = Callable[["Engine", Mapping[str, str], bool], None]
 Recorder = Callable[[str], None]
@@ -262,7 +264,7 @@ class Engine:
 
     def raise_for(self, signal: SiteSignal) -> None:
         self.last_signal = signal
-        self.emit("site_message", signal.text, kind=signal.kind)
+        self.emit("site_message", signal.text, meaning=signal.kind)
         if signal.kind == "unavailable":
             raise SiteUnavailable(f"Le site est indisponible : « {signal.text} ». {signal.advice}")
         raise SiteRefused(f"Le site a répondu : « {signal.text} ». {signal.advice}", signal.text)
@@ -382,7 +384,18 @@ class Engine:
         if target.sends_form:
             # From here the site's state changes: this click is never repeated by the tool.
             self.emit("info", f"envoi : {target.name}", sends_form="yes")
-        locator.click()
+        if not target.opens_page:
+            locator.click()
+            return
+        # « Une page s'ouvre »: follow the new tab if the site opens one; if it opens the
+        # page in the same tab instead, the next step finds it there.
+        try:
+            with self.context.expect_page(timeout=NEW_PAGE_WAIT_S * 1000) as opened:
+                locator.click()
+        except PlaywrightTimeout:
+            return
+        self.page = opened.value
+        self.page.wait_for_load_state("domcontentloaded")
 
     def fill(self, label: str, value: str, *, keys: bool = False) -> None:
         field = self.wait_for(self.labelled(label), self.page_timeout_s, what=f"le champ « {label} »")

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from rich.console import Console
 from rich.table import Table
@@ -19,6 +20,7 @@ from carsat_pilot.engine import ActionFn, Engine
 from carsat_pilot.errors import Interrupted, PilotError
 from carsat_pilot.events import EventBus
 from carsat_pilot.flowspec import load_flow, load_site
+from carsat_pilot.hosts import is_loopback
 from carsat_pilot.human import Human
 from carsat_pilot.journal import Journal, Masker, _mask_nir
 from carsat_pilot.overlay import Overlay
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from carsat_pilot.profile import Profile
 
 
+LOOPBACK_ONLY = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost"
 ACTIVE_SUMMARY = (
     "Votre espace personnel est actif : vous pouvez maintenant obtenir votre relevé (« carsat-pilot fetch-ris »)."
 )
@@ -123,6 +126,10 @@ def browser_session(
     bus.subscribe(Journal(masker, options.journal_path))
     store = StateStore(nir, options.state_folder, fresh=options.fresh)
     extra = list(options.extra_browser_args)
+    if is_loopback(urlsplit(options.base_url).hostname or ""):
+        # On the replica nothing needs the outside world: Chromium looks no host up but
+        # loopback (it otherwise resolves a few Google hosts at start, whatever the flags).
+        extra.append(LOOPBACK_ONLY)
     if options.devtools_port:
         extra.append(f"--remote-debugging-port={options.devtools_port}")
     headless = options.headless or not has_display()

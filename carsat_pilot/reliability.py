@@ -45,7 +45,7 @@ def goto_with_retries(engine: Engine, url: str) -> None:
         if status >= 500 or (signal is not None and signal.kind == "unavailable"):
             problem = f"erreur {status}" if status >= 500 else "page de maintenance"
             if signal is not None:
-                engine.emit("site_message", signal.text, kind=signal.kind)
+                engine.emit("site_message", signal.text, meaning=signal.kind)
             continue
         return
     raise SiteUnavailable(
