@@ -391,6 +391,22 @@ def _surname_from(profile: Path | None) -> str:
     return str(data.get("nom_naissance", "")).strip()
 
 
+@app.command()
+@handles_errors
+def doctor(
+    base_url: BaseUrl = OFFICIAL_SITE,
+    browser_path: BrowserPath = None,
+    verbose: Verbose = False,
+) -> None:
+    """Vérifier l'installation : navigateur, écran, site joignable, pages toujours reconnues."""
+    from carsat_pilot.doctor import run_checks, show
+    from carsat_pilot.hosts import check_base_url
+
+    url = check_base_url(base_url)
+    if not show(console, run_checks(url, browser_path)):
+        raise typer.Exit(int(ExitCode.SITE_UNAVAILABLE))
+
+
 @app.command("mock-site")
 @handles_errors
 def mock_site_command(
