@@ -407,6 +407,35 @@ def doctor(
         raise typer.Exit(int(ExitCode.SITE_UNAVAILABLE))
 
 
+@app.command()
+@handles_errors
+def journal(
+    last: Annotated[int, typer.Option("--last", help="Nombre de lignes à afficher (les plus récentes).")] = 30,
+    verbose: Verbose = False,
+) -> None:
+    """Afficher le journal des démarches (n° de Sécurité sociale masqué, aucun secret)."""
+    from rich.table import Table
+
+    from carsat_pilot.journal import journal_path, read_journal
+
+    records = read_journal(last=last)
+    if not records:
+        console.print(f"Le journal est vide ({journal_path()}).")
+        return
+    table = Table(title=f"Journal — {journal_path()}")
+    for column in ("Heure", "Parcours", "Étape", "Événement", "Détail"):
+        table.add_column(column)
+    for record in records:
+        table.add_row(
+            str(record.get("time", "")).replace("T", " "),
+            str(record.get("flow", "")),
+            str(record.get("step") or ""),
+            str(record.get("kind", "")),
+            str(record.get("message", "")),
+        )
+    console.print(table)
+
+
 @app.command("mock-site")
 @handles_errors
 def mock_site_command(
@@ -468,8 +497,10 @@ def mock_site_command(
     console.print(
         f"Site d'exercice : [bold]{server.url}[/]  (messagerie : {server.url}/mailbox) — Ctrl-C pour arrêter."
     )
+    import threading
+
     try:
-        server.wait()
+        threading.Event().wait()  # serve until Ctrl-C
     except KeyboardInterrupt:
         server.stop()
 

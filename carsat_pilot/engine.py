@@ -10,7 +10,7 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -262,7 +262,7 @@ class Engine:
         ranked = sorted(known or signals, key=lambda s: s.kind == "wrong_captcha")
         return ranked[0]
 
-    def raise_for(self, signal: SiteSignal) -> None:
+    def raise_for(self, signal: SiteSignal) -> NoReturn:
         self.last_signal = signal
         self.emit("site_message", signal.text, meaning=signal.kind)
         if signal.kind == "unavailable":

@@ -17,6 +17,7 @@ EventKind = Literal[
     "waiting_human",
     "human_done",
     "retry",
+    "countdown",  # a wait in progress (shown live, not journaled)
     "info",
     "warning",
     "site_message",

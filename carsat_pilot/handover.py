@@ -159,7 +159,7 @@ def activation_link(engine: Engine, spec: HumanSpec) -> None:
         return  # `carsat-pilot activate LINK`: the link came with the command
     if engine.human.mode != "browser":
         _instruct(engine, spec)
-        link = engine.human.activation_link()  # type: ignore[attr-defined]
+        link = engine.human.activation_link()
         _accept_link(engine, link)
         _done(engine, spec)
         return

@@ -70,6 +70,8 @@ class Journal:
             handle.write(line + "\n")
 
     def __call__(self, event: Event) -> None:
+        if event.kind == "countdown":
+            return  # a ticking clock is not a fact worth keeping
         self.write(
             {
                 "time": event.at.isoformat(timespec="seconds"),

@@ -176,7 +176,8 @@ def obtain_ris(
     """Download the RIS: now if it is offered (and recent enough), else after asking for it
     once and refreshing politely until it comes or the wait runs out."""
     ris = RisPage(engine, params)
-    requested_on = store.state.ris_requested_at.date() if store.state.ris_requested_today() else None
+    asked_at = store.state.ris_requested_at
+    requested_on = asked_at.date() if asked_at is not None and store.state.ris_requested_today() else None
     offer = ris.offered()
     if offer is not None and _fresh_enough(offer[1], requested_on, settings):
         return _finish(engine, ris, offer, settings, store)
@@ -201,7 +202,7 @@ def obtain_ris(
 
         def tick(remaining: float, spent: float = waited, step: float = interval) -> None:
             engine.emit(
-                "info",
+                "countdown",
                 f"prochaine vérification dans {remaining:.0f} s",
                 elapsed=f"{spent + step - remaining:.0f}",
                 remaining=f"{settings.wait_s - (spent + step - remaining):.0f}",

@@ -30,8 +30,17 @@ class TerminalView:
             case "waiting_human":
                 # Only an animated terminal gets a spinner; a pipe gets plain lines.
                 if self.console.is_terminal and self._status is None:
-                    self._status = self.console.status("En attente de la personne…")
+                    waiting_for = "du relevé" if event.data.get("handover") == "ris" else "de la personne"
+                    self._status = self.console.status(f"En attente {waiting_for}…")
                     self._status.start()
+            case "countdown":
+                if self._status is not None:
+                    elapsed = event.data.get("elapsed", "")
+                    remaining = event.data.get("remaining", "")
+                    self._status.update(
+                        f"Relevé demandé : attente ({elapsed} s écoulées, encore {remaining} s au plus) — "
+                        f"{event.message}"
+                    )
             case "human_done":
                 self._stop_spinner()
             case "retry":
