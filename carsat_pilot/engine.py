@@ -40,10 +40,10 @@ from carsat_pilot.flowspec import (
     Target,
 )
 from carsat_pilot.human import Human as HumanGate
-from carsat_pilot.textmatch import fold, literal, tolerant
+from carsat_pilot.textmatch import fold, literal, readable, tolerant
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Locator, Page
+    from playwright.sync_api import BrowserContext, Locator, Page, Request
 
     from carsat_pilot.overlay import Overlay
 
@@ -53,6 +53,8 @@ if TYPE_CHECKING:
 SLICE_MS = 250
 # A control that is optional on the site (the address proposal) is waited for this long.
 OPTIONAL_WAIT_S = 5.0
+# After this long without the page, the person is told the site is slow.
+SLOW_NOTICE_MS = 3000
 # How long a click announced as opening a new tab may take to open it.
 NEW_PAGE_WAIT_S = 5.0
 
@@ -101,6 +103,9 @@ class Engine:
         self.page_timeout_s = site.page_timeout_s
         self._page: Page | None = None
         self.last_signal: SiteSignal | None = None
+        self._nav_method: dict[int, str] = {}
+        # The name of a state-changing form just sent, until the site's answer is seen.
+        self.just_sent: str | None = None
         self.recap: object | None = None  # shown by the `approve` action
         self._flow = ""
         self._step = 0
@@ -114,6 +119,11 @@ class Engine:
 
     # ---------------------------------------------------------------- pages
     def _on_new_page(self, page: Page) -> None:
+        def remember_method(request: Request) -> None:
+            if request.is_navigation_request() and request.frame == page.main_frame:
+                self._nav_method[id(page)] = request.method
+
+        page.on("request", remember_method)
         banner = self.site.cookie_banner
         buttons = page.get_by_role("button", name=tolerant(banner.refuse)).or_(
             page.get_by_role("button", name=tolerant(banner.accept))
@@ -195,9 +205,13 @@ class Engine:
     ) -> Locator:
         """Wait until `build(page)` shows on one of the open pages; adopt that page.
 
-        With `watch_messages`, a message of the site (an error, a maintenance notice)
-        showing instead ends the wait with the typed error it maps to."""
+        With `watch_messages`, a message of the site showing instead ends the wait with
+        the typed error it maps to — except an outage on a page reached by a plain page
+        load, which is reloaded (safe to repeat) with back-off first."""
         deadline = time.monotonic() + timeout_s
+        started = time.monotonic()
+        said_slow = False
+        reloads = 0
         while True:
             pages = self._candidate_pages()
             for page in pages:
@@ -205,7 +219,7 @@ class Engine:
                     wanted = build(page).filter(visible=True).first
                     probe = wanted.or_(self._message_locator(page)).first if watch_messages else wanted
                     remaining_ms = max(1.0, (deadline - time.monotonic()) * 1000)
-                    slice_ms = remaining_ms if len(pages) == 1 else min(SLICE_MS, remaining_ms)
+                    slice_ms = min(SLOW_NOTICE_MS, remaining_ms) if len(pages) == 1 else min(SLICE_MS, remaining_ms)
                     probe.wait_for(state="visible", timeout=slice_ms)
                 except PlaywrightTimeout:
                     continue
@@ -219,13 +233,32 @@ class Engine:
                     raise
                 if watch_messages and not wanted.is_visible():
                     signal = self.read_site_message(page)
+                    # Reloading cannot bring the answer to a form just sent: only plain pages.
+                    outage = signal is not None and signal.kind == "unavailable"
+                    if outage and signal is not None and not self.just_sent and self.may_reload(page):
+                        from carsat_pilot.reliability import reload_after_outage
+
+                        reloads += 1
+                        reload_after_outage(self, page, signal, reloads)
+                        deadline = time.monotonic() + timeout_s
+                        break
                     if signal is not None:
                         self.page = page
                         self.raise_for(signal)
+                    continue
                 self.page = page
+                self.just_sent = None
                 return wanted
             if time.monotonic() >= deadline:
                 raise self._not_found(what, timeout_s)
+            if not said_slow and time.monotonic() - started >= SLOW_NOTICE_MS / 1000:
+                said_slow = True
+                self.emit("info", f"le site est lent : attente de {what} (jusqu'à {timeout_s:.0f} s)", slow="yes")
+
+    def may_reload(self, page: Page) -> bool:
+        """A page may be loaded again only if it came from a plain page load (GET): the
+        result of a sent form is never reloaded, it would send the form again."""
+        return self._nav_method.get(id(page), "GET") == "GET"
 
     def _message_locator(self, page: Page) -> Locator:
         return page.get_by_text(self._messages_re).or_(page.get_by_role("alert").filter(has_text=re.compile(r"\S")))
@@ -265,6 +298,12 @@ class Engine:
     def raise_for(self, signal: SiteSignal) -> NoReturn:
         self.last_signal = signal
         self.emit("site_message", signal.text, meaning=signal.kind)
+        if signal.kind == "unavailable" and self.just_sent:
+            raise SiteUnavailable(
+                f"Le site a répondu « {signal.text} » juste après « {self.just_sent} » : la demande a peut-être "
+                "été enregistrée. carsat-pilot ne la renvoie pas ; vérifiez (messagerie, espace personnel) "
+                "dans une heure avant de relancer."
+            )
         if signal.kind == "unavailable":
             raise SiteUnavailable(f"Le site est indisponible : « {signal.text} ». {signal.advice}")
         raise SiteRefused(f"Le site a répondu : « {signal.text} ». {signal.advice}", signal.text)
@@ -284,6 +323,11 @@ class Engine:
             pass
         if signal is not None and signal.kind == "unavailable":
             return SiteUnavailable(f"Le site est indisponible : « {signal.text} ». {signal.advice}")
+        if self.just_sent:
+            return SiteUnavailable(
+                f"Après « {self.just_sent} », le site n'a pas affiché la réponse attendue ({what}) : la demande a "
+                "peut-être été enregistrée. carsat-pilot ne la renvoie pas ; vérifiez dans une heure avant de relancer."
+            )
         return PageNotRecognized(
             f"Au bout de {timeout_s:.0f} s, {what} n'apparaît pas ({found}, adresse {page.url}) : "
             "le site a peut-être changé ; lancez « carsat-pilot doctor » ou terminez à la main."
@@ -326,7 +370,7 @@ class Engine:
             self.wait_for(
                 lambda p: p.get_by_text(pattern).or_(p.get_by_role("heading", name=pattern)),
                 self.page_timeout_s,
-                what=f"la page « {step.page} »",
+                what=f"la page « {readable(step.page)} »",
                 watch_messages=True,
             )
         for action in step.do:
@@ -380,10 +424,16 @@ class Engine:
 
     def click(self, target: Target, *, optional: bool = False) -> None:
         timeout = OPTIONAL_WAIT_S if optional else (target.timeout_s or self.page_timeout_s)
-        locator = self.wait_for(self.clickable(target), timeout, what=f"le bouton ou lien « {target.name} »")
+        locator = self.wait_for(
+            self.clickable(target),
+            timeout,
+            what=f"le bouton ou lien « {readable(target.name)} »",
+            watch_messages=not optional,
+        )
         if target.sends_form:
             # From here the site's state changes: this click is never repeated by the tool.
             self.emit("info", f"envoi : {target.name}", sends_form="yes")
+            self.just_sent = readable(target.name)
         if not target.opens_page:
             locator.click()
             return
@@ -398,7 +448,9 @@ class Engine:
         self.page.wait_for_load_state("domcontentloaded")
 
     def fill(self, label: str, value: str, *, keys: bool = False) -> None:
-        field = self.wait_for(self.labelled(label), self.page_timeout_s, what=f"le champ « {label} »")
+        field = self.wait_for(
+            self.labelled(label), self.page_timeout_s, what=f"le champ « {readable(label)} »", watch_messages=True
+        )
         if keys:
             field.fill("")
             field.press_sequentially(value)
@@ -413,7 +465,9 @@ class Engine:
     def select(self, label: str, option: str, *, wait: bool = False) -> None:
         if not option.strip():
             return  # nothing to choose (an empty « Complément »): leave the site's default
-        field = self.wait_for(self.labelled(label), self.page_timeout_s, what=f"la liste « {label} »")
+        field = self.wait_for(
+            self.labelled(label), self.page_timeout_s, what=f"la liste « {readable(label)} »", watch_messages=True
+        )
         wanted = fold(option)
         if wait:
             try:
@@ -436,7 +490,7 @@ class Engine:
         if choice is None:
             offered = ", ".join(text for text in labels if text) or "aucun"
             raise SiteRefused(
-                f"Le site ne propose pas « {option} » dans la liste « {label} » "
+                f"Le site ne propose pas « {option} » dans la liste « {readable(label)} » "
                 f"(choix proposés : {offered}) : corrigez le profil puis relancez."
             )
         field.select_option(label=choice)
@@ -446,7 +500,8 @@ class Engine:
         box = self.wait_for(
             lambda p: p.get_by_role("checkbox", name=pattern),
             self.page_timeout_s,
-            what=f"la case « {label} »",
+            what=f"la case « {readable(label)} »",
+            watch_messages=True,
         )
         box.check()
 
@@ -460,7 +515,7 @@ class Engine:
                 page.get_by_label(group_re).and_(page.get_by_role("combobox"))
             )
 
-        found = self.wait_for(build, self.page_timeout_s, what=f"le choix « {option} »")
+        found = self.wait_for(build, self.page_timeout_s, what=f"le choix « {option} »", watch_messages=True)
         if found.evaluate("el => el.tagName") == "SELECT":
             self.select(group, option)
         else:
@@ -480,7 +535,7 @@ class Engine:
             self.wait_for(
                 lambda p: p.get_by_text(pattern),
                 timeout,
-                what=f"le texte « {text} »",
+                what=f"le texte « {readable(text)} »",
                 watch_messages=not optional,
             )
         else:
@@ -489,7 +544,7 @@ class Engine:
             self.wait_for(
                 lambda p: p.get_by_role("heading", name=pattern),
                 timeout,
-                what=f"le titre « {heading} »",
+                what=f"le titre « {readable(heading)} »",
                 watch_messages=not optional,
             )
 

@@ -12,7 +12,9 @@ from carsat_pilot.errors import Interrupted, SiteUnavailable
 from carsat_pilot.pacing import backoff_delays, pause
 
 if TYPE_CHECKING:
-    from carsat_pilot.engine import Engine
+    from playwright.sync_api import Page
+
+    from carsat_pilot.engine import Engine, SiteSignal
 
 PAGE_ATTEMPTS = 4
 UNAVAILABLE_ADVICE = "Le site est peut-être en maintenance : réessayez dans une heure environ."
@@ -23,7 +25,7 @@ def goto_with_retries(engine: Engine, url: str) -> None:
 
     Only page loads (GET) come here: a form that changes the site's state is never sent
     twice by the tool."""
-    delays = [0.0, *backoff_delays(2.0, 3.0, 30.0, PAGE_ATTEMPTS - 1)]
+    delays = [0.0, *backoff_delays(1.0, 3.0, 30.0, PAGE_ATTEMPTS - 1)]
     problem = ""
     for attempt, delay in enumerate(delays, start=1):
         if delay:
@@ -52,3 +54,21 @@ def goto_with_retries(engine: Engine, url: str) -> None:
         f"Le site de l'Assurance retraite ne répond pas correctement ({problem}) "
         f"après {PAGE_ATTEMPTS} essais. {UNAVAILABLE_ADVICE}"
     )
+
+
+def reload_after_outage(engine: Engine, page: Page, signal: SiteSignal, attempt: int) -> None:
+    """A page reached by a plain load shows an outage: wait, then load it again; after
+    PAGE_ATTEMPTS tries, stop with the site's words and when to come back."""
+    if attempt >= PAGE_ATTEMPTS:
+        raise SiteUnavailable(
+            f"Le site de l'Assurance retraite est indisponible (« {signal.text} ») après "
+            f"{PAGE_ATTEMPTS} essais. {UNAVAILABLE_ADVICE}"
+        )
+    delay = backoff_delays(1.0, 3.0, 30.0, attempt)[-1]
+    engine.emit("site_message", signal.text, meaning=signal.kind)
+    engine.emit("retry", f"page indisponible : nouvel essai dans {delay:.0f} s", attempt=str(attempt + 1))
+    pause(delay)
+    try:
+        page.reload(wait_until="domcontentloaded", timeout=engine.page_timeout_s * 1000)
+    except PlaywrightTimeout:
+        pass  # the next look at the page decides

@@ -88,3 +88,12 @@ def literal(text: str) -> re.Pattern[str]:
 
 def same_words(a: str, b: str) -> bool:
     return fold(a) == fold(b)
+
+
+def readable(pattern: str) -> str:
+    """A flow pattern as a person reads it: « Je cr[ée]e mon espace$ » → « Je crée mon espace »."""
+    first = pattern.split("|")[0]
+    first = re.sub(r"\[(.)[^\]]*\]", r"\1", first)
+    first = re.sub(r"\\s[*+]?|\^|\$|\\", " ", first)
+    first = re.sub(r"[()?]", "", first)
+    return " ".join(first.split())

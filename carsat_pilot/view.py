@@ -50,7 +50,9 @@ class TerminalView:
             case "site_message":
                 self.console.print(f"[magenta]Message du site :[/] « {event.message} »")
             case "info":
-                if self.verbose:
+                if event.data.get("slow"):
+                    self.console.print(f"[yellow]⏳ {event.message}[/]")
+                elif self.verbose:
                     self.console.print(f"[dim]{event.message}[/]")
             case "error":
                 self._stop_spinner()

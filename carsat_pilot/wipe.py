@@ -1,0 +1,106 @@
+"""Erase what this computer keeps about one person, at the end of a help-desk session.
+
+Removed: the state file of the journey, the saved profile(s) whose NIR is this person's,
+and the downloaded relevé(s). Kept: the journal — the NIR is masked there
+(`1 85 07 ** *** ***`), it never holds a password or a secret answer, and it is the help
+desk's record that a journey was made with the person's agreement. (Known gap, outside
+this module: the address normalized by the site is journaled as the site shows it.)
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+
+from carsat_pilot.checks import clean_nir
+from carsat_pilot.errors import BadInput
+from carsat_pilot.journal import journal_path
+from carsat_pilot.state import PersonState, person_key, state_dir
+
+
+def journal_note(path: Path | None = None) -> str:
+    """The French sentence saying what is kept, and why."""
+    return (
+        f"Le journal de carsat-pilot ({path or journal_path()}) est conservé : le n° de Sécurité sociale "
+        "y est masqué (1 85 07 ** *** ***), il ne contient ni mot de passe ni réponse secrète, "
+        "et il garde la trace de l'accord de la personne."
+    )
+
+
+def profile_nir(path: Path) -> str | None:
+    """The NIR written in a profile file, cleaned; None if the file is not a profile."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    value = data.get("nir")
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        return None
+    try:
+        return clean_nir(value)
+    except BadInput:
+        return None
+
+
+def _same_person(path: Path, nir: str) -> bool:
+    return path.is_file() and profile_nir(path) == nir
+
+
+def _recorded_ris(state_file: Path) -> list[Path]:
+    """The relevé the state file says was downloaded (read before the file goes)."""
+    try:
+        state = PersonState.model_validate_json(state_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [Path(state.ris_path)] if state.ris_path else []
+
+
+def _profiles_in(folders: Iterable[Path], nir: str) -> list[Path]:
+    found: list[Path] = []
+    for folder in folders:
+        if folder.is_dir():
+            found += [path for path in sorted(folder.glob("*.toml")) if _same_person(path, nir)]
+    return found
+
+
+def _remove(path: Path) -> bool:
+    try:
+        if not path.is_file():
+            return False
+        path.unlink()
+    except OSError:
+        return False
+    return True
+
+
+def wipe_person(
+    nir: str,
+    *,
+    profile_path: Path | None = None,
+    ris_paths: Iterable[Path | str] = (),
+    state_folder: Path | None = None,
+    search_dirs: Iterable[Path] = (),
+) -> list[Path]:
+    """Delete the person's state file, saved profile and downloaded relevés; return the
+    files actually removed. A profile is removed only if it holds this person's NIR (a
+    wrong path never deletes someone else's file); `search_dirs` are looked through for
+    other profiles of the same person. The journal is left as it is (see `journal_note`)."""
+    person = clean_nir(nir)
+    state_file = (state_folder or state_dir()) / f"{person_key(person)}.json"
+    targets: list[Path] = [*(Path(p) for p in ris_paths), *_recorded_ris(state_file), state_file]
+    if profile_path is not None and _same_person(Path(profile_path), person):
+        targets.append(Path(profile_path))
+    targets += _profiles_in(search_dirs, person)
+    removed: list[Path] = []
+    seen: set[Path] = set()
+    for target in targets:
+        key = target.resolve()
+        if key in seen:
+            continue
+        seen.add(key)
+        if _remove(target):
+            removed.append(target)
+    return removed
