@@ -11,7 +11,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from carsat_pilot.engine import OPTIONAL_WAIT_S, ActionFn, PageNotRecognized
 from carsat_pilot.errors import BadInput
 from carsat_pilot.flowspec import Target
-from carsat_pilot.textmatch import fold, tolerant
+from carsat_pilot.textmatch import fold, readable, tolerant
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
@@ -69,7 +69,7 @@ def _proposal_text(engine: Engine, heading: str, button: Locator) -> str:
         return ""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     # Keep the address lines: drop the heading and the buttons' own words.
-    noise = [w for w in (fold(heading), "confirm", "modifier", "valider") if w]
+    noise = [w for w in (fold(readable(heading)), "confirm", "modifier", "valider") if w]
     return " ".join(line for line in lines if not any(w in fold(line) for w in noise))
 
 

@@ -432,7 +432,7 @@ class Engine:
         )
         if target.sends_form:
             # From here the site's state changes: this click is never repeated by the tool.
-            self.emit("info", f"envoi : {target.name}", sends_form="yes")
+            self.emit("info", f"envoi : {readable(target.name)}", sends_form="yes")
             self.just_sent = readable(target.name)
         if not target.opens_page:
             locator.click()

@@ -1,0 +1,111 @@
+"""The Flask application: blueprints, and the cross-cutting behaviours of the real site
+(latency, injected failures, request journal, cookie consent)."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import cast
+
+from flask import Flask, Response, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from mock_site import persistence
+from mock_site.config import MockConfig
+from mock_site.routes import activation, auth, espace, franceconnect, mailbox, public, registration
+from mock_site.state import RequestRecord, SiteState
+from mock_site.web import current_account
+
+COOKIE_CONSENT = "consentement_cookies"
+
+
+def get_state(app: Flask) -> SiteState:
+    return cast(SiteState, app.extensions["mock_site"])
+
+
+def create_app(config: MockConfig | None = None) -> Flask:
+    config = config or MockConfig()
+    app = Flask(__name__)
+    app.secret_key = config.secret_key or secrets.token_hex(32)
+    app.config["SESSION_COOKIE_NAME"] = "JSESSIONID"  # what the real (Java) site sets
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+
+    state = SiteState(config)
+    app.extensions["mock_site"] = state
+    if config.data_file is not None and config.data_file.is_file():
+        persistence.load_file(state, config.data_file)
+    if config.accounts_file is not None:
+        persistence.load_accounts_file(state, config.accounts_file)
+    # "Already asked earlier today": the RIS comes ris_delay_s after the app starts.
+    for account in list(state.accounts.values()):
+        state.apply_already_asked(account)
+    state.dirty = True
+
+    for blueprint in (
+        public.bp,
+        registration.bp,
+        activation.bp,
+        auth.bp,
+        espace.bp,
+        franceconnect.bp,
+        mailbox.bp,
+    ):
+        app.register_blueprint(blueprint)
+
+    @app.before_request
+    def inject_fault() -> Response | None:
+        fault = state.take_fault(request.path)
+        if fault is None:
+            return None
+        if fault.kind == "maintenance":
+            response = Response(render_template("erreurs/maintenance.html"), status=503)
+            response.headers["Retry-After"] = "120"
+            return response
+        return Response(render_template("erreurs/500.html"), status=500)
+
+    @app.after_request
+    def journal(response: Response) -> Response:
+        if config.latency_ms and response.mimetype == "text/html":
+            time.sleep(config.latency_ms / 1000)
+        state.log_request(
+            RequestRecord(
+                method=request.method,
+                path=request.path,
+                query_string=request.query_string.decode("utf-8", "replace"),
+                form=request.form.to_dict(),
+                status=response.status_code,
+                time=state.now(),
+            )
+        )
+        if config.data_file is not None and state.dirty:
+            with state.lock:
+                state.dirty = False
+                persistence.save_file(state, config.data_file)
+        if request.path.startswith(("/espace-personnel", "/franceconnect", "/mailbox")):
+            # Personal pages must not be served back from the cache after a logout.
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.context_processor
+    def layout_context() -> dict[str, object]:
+        return {
+            "show_cookie_banner": config.cookie_banner and COOKIE_CONSENT not in request.cookies,
+            "account": current_account(),
+        }
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int]:
+        code = error.code or 500
+        if code == 404:
+            return render_template("erreurs/404.html"), 404
+        if code >= 500:
+            return render_template("erreurs/500.html"), code
+        return render_template("erreurs/generique.html", error=error), code
+
+    @app.errorhandler(Exception)
+    def crash(error: Exception) -> tuple[str, int]:
+        app.logger.exception("Erreur interne", exc_info=error)
+        return render_template("erreurs/500.html"), 500
+
+    return app
