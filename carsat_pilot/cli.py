@@ -202,6 +202,9 @@ def register(
     from carsat_pilot.passwords import read_password
     from carsat_pilot.profile import load_profile
 
+    # The person's data first: a mistake there is said before anything else happens.
+    if profile is not None:
+        person = load_profile(profile)
     options = _run_options(
         base_url=base_url,
         headless=headless,
@@ -216,9 +219,7 @@ def register(
         devtools_port=devtools_port,
         mailbox_url=mailbox_url,
     )
-    if profile is not None:
-        person = load_profile(profile)
-    else:
+    if profile is None:
         from carsat_pilot.collect import ask_profile
 
         person = ask_profile(console)

@@ -78,6 +78,9 @@ class Human(ABC):
     def tell(self, message: str) -> None:
         self.console.print(f"[bold yellow]➜ {message}[/]")
 
+    def close(self) -> None:  # noqa: B027 - most answerers leave nothing behind
+        """Remove whatever this layer left on disk (the captcha images)."""
+
     @abstractmethod
     def confirm(self, question: str) -> bool: ...
 
@@ -139,10 +142,11 @@ class TerminalHuman(Human):
         return self._ask("Saisissez le code reçu par e-mail ou SMS, puis Entrée :")
 
     def close(self) -> None:
-        if self._image_dir is not None:
+        if self._image_dir is not None and self._image_dir.exists():
             for leftover in self._image_dir.glob("*"):
                 leftover.unlink(missing_ok=True)
             self._image_dir.rmdir()
+            self._image_dir = None
 
 
 class BrowserHuman(TerminalHuman):

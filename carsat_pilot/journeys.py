@@ -160,6 +160,7 @@ def browser_session(
             raise
         finally:
             view.close()
+            options.human.close()
 
 
 def _keep_open(options: RunOptions, engine: Engine) -> None:

@@ -410,9 +410,7 @@ class Session:
     def _journal_consent(self, agreed: bool, by: str) -> None:
         journal = Journal(Masker(), self.config.journal_path)
         message = (
-            "la personne concernée est présente et d'accord"
-            if agreed
-            else "accord refusé : rien n'est envoyé au site"
+            "la personne concernée est présente et d'accord" if agreed else "accord refusé : rien n'est envoyé au site"
         )
         journal.write(
             {
@@ -710,4 +708,3 @@ def run_session(
     )
     session = Session(console, config, Answers(console, input_stream))
     return session.run()
-

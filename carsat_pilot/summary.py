@@ -117,9 +117,7 @@ def _ris_steps(state: PersonState, today: date) -> list[str]:
             "minutes plus tard dans « Mon relevé de carrière tous régimes » ; revenez le télécharger."
         )
     else:
-        steps.append(
-            "Obtenez votre relevé : « Mes services », puis « Mon relevé de carrière tous régimes (RIS) »."
-        )
+        steps.append("Obtenez votre relevé : « Mes services », puis « Mon relevé de carrière tous régimes (RIS) ».")
     again = ris_again_on(state, today)
     if again is not None and again > today:
         steps.append(f"Une nouvelle demande de relevé sera possible à partir de demain, le {again:%d/%m/%Y}.")

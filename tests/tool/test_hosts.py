@@ -8,7 +8,12 @@ from carsat_pilot.hosts import check_base_url, same_site
 
 @pytest.mark.parametrize(
     "url",
-    ["https://www.lassuranceretraite.fr", "https://lassuranceretraite.fr/", "http://127.0.0.1:8000", "http://localhost:5000"],
+    [
+        "https://www.lassuranceretraite.fr",
+        "https://lassuranceretraite.fr/",
+        "http://127.0.0.1:8000",
+        "http://localhost:5000",
+    ],
 )
 def test_official_site_and_loopback_are_accepted(url: str) -> None:
     assert check_base_url(url)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import stat
 from datetime import date
 from pathlib import Path
@@ -13,7 +14,7 @@ from carsat_pilot.ris import check_pdf, intervals, target_path, write_private
 def test_refresh_is_polite() -> None:
     steps = intervals(10.0, 900.0)
     assert steps[0] == 10.0
-    assert all(b >= a for a, b in zip(steps, steps[1:], strict=False))
+    assert all(b >= a for a, b in itertools.pairwise(steps))
     assert max(steps) <= 60.0
     assert sum(steps) <= 900.0
     # Never more than 6 refreshes in any minute.

@@ -23,8 +23,22 @@ TOOL_FILES = [
     *(ROOT / "carsat_pilot" / f"{name}.py" for name in PAGE_MODULES),
     *sorted((ROOT / "flows").glob("*.yaml")),
 ]
-LOCATOR_KEYS = {"label", "name", "group", "text", "heading", "page", "download", "archived", "request",
-                "requested", "already", "refresh", "next", "validate"}
+LOCATOR_KEYS = {
+    "label",
+    "name",
+    "group",
+    "text",
+    "heading",
+    "page",
+    "download",
+    "archived",
+    "request",
+    "requested",
+    "already",
+    "refresh",
+    "next",
+    "validate",
+}
 # Not in the 2018 seed: generic words any version of the site uses for these controls.
 NOT_IN_SEED = {
     "image|captcha|code",  # the captcha image: the seed shows it without words
@@ -38,7 +52,11 @@ NOT_IN_SEED = {
 
 
 PROFILE_KEYS = {
-    "nom_naissance", "date_naissance", "code_postal", "question_secrete", "reponse_secrete",
+    "nom_naissance",
+    "date_naissance",
+    "code_postal",
+    "question_secrete",
+    "reponse_secrete",
 }
 
 

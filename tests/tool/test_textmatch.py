@@ -14,7 +14,10 @@ from carsat_pilot.textmatch import fold, literal, tolerant
         ("S'identifier avec FranceConnect", "S’identifier avec FranceConnect"),
         ("Rafraichir", "Rafraîchir"),
         ("Je cree mon espace", "Je crée  mon espace"),
-        ("renouveler votre demande [àa] compter de demain", "Vous pourrez renouveler votre demande à compter de demain."),
+        (
+            "renouveler votre demande [àa] compter de demain",
+            "Vous pourrez renouveler votre demande à compter de demain.",
+        ),
     ],
 )
 def test_tolerant_matches_the_sites_variants(pattern: str, text: str) -> None:
