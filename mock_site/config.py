@@ -44,6 +44,9 @@ class MockConfig(BaseModel):
     otp_at_login: bool = False
     unknown_nirs: set[str] = Field(default_factory=set)
     cookie_banner: bool = True
+    # The home page's login block; off, a visitor must take the seed's other way in
+    # (SALARIÉS → Mon relevé de carrière → Mon relevé : un document essentiel).
+    login_on_home: bool = True
     data_file: Path | None = None
     accounts_file: Path | None = None
     now: Callable[[], datetime] | None = None

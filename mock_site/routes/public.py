@@ -6,7 +6,7 @@ from flask import Blueprint, abort, make_response, redirect, render_template, re
 from flask.typing import ResponseReturnValue
 
 from mock_site.content import PAGES
-from mock_site.web import is_fetch, safe_next
+from mock_site.web import is_fetch, safe_next, site_state
 
 bp = Blueprint("public", __name__)
 
@@ -16,7 +16,7 @@ CONSENT_VALUES = {"tout-accepter": "accepte", "tout-refuser": "refuse", "enregis
 
 @bp.get("/")
 def home() -> ResponseReturnValue:
-    return render_template("home.html")
+    return render_template("home.html", login_on_home=site_state().config.login_on_home)
 
 
 @bp.get("/portail-info/espace-personnel")

@@ -165,3 +165,19 @@ def test_register_again_after_registration_does_not_register_twice(replica: Repl
     assert again.finish() == 0, again.output
     assert len(replica.state.registrations) == 1
     assert replica.state.accounts[NIR].status == "active"
+
+
+def test_without_the_usual_entry_the_seeds_other_way_in_is_followed(home: Path) -> None:
+    # « SI VOUS AVEZ DEJA UN COMPTE CARSAT : SALARIÉS → Mon relevé de carrière →
+    # Mon relevé : un document essentiel »
+    app = create_app(MockConfig(ris_delay_s=0, login_on_home=False))
+    state = get_state(app)
+    with serve(app) as server:
+        state.add_account(NIR, PASSWORD, ris_available=True)
+        run = _fetch(server.url, home)
+        code = run.finish()
+    assert code == 0, run.output
+    assert "espace Salariés" in run.output
+    paths = [r.path for r in state.request_log if r.method == "GET"]
+    assert "/portail-info/salaries" in paths
+    assert list((home / "RIS").glob("*.pdf"))
