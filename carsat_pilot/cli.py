@@ -58,6 +58,12 @@ Verbose = Annotated[bool, typer.Option("--verbose", help="Plus de détails (et l
 ProfileOpt = Annotated[Path | None, typer.Option("--profile", help="Fichier profil TOML de la personne.")]
 Fresh = Annotated[bool, typer.Option("--fresh", help="Ignorer ce qui a déjà été fait (état enregistré).")]
 SlowMo = Annotated[int, typer.Option("--slow-mo", help="Ralentir chaque action (ms), pour expliquer à la personne.")]
+DebugArtifacts = Annotated[
+    Path | None,
+    typer.Option(
+        "--debug-artifacts", help="Dossier où enregistrer des captures (champs saisis masqués) pour le support."
+    ),
+]
 # Remote assistance and the tests' "person" attach to the tool's own browser through it.
 DevtoolsPort = Annotated[int | None, typer.Option("--devtools-port", hidden=True)]
 MailboxUrl = Annotated[
@@ -122,6 +128,7 @@ def _run_options(
     slow_mo: int = 0,
     devtools_port: int | None = None,
     mailbox_url: str | None = None,
+    debug_artifacts: Path | None = None,
 ) -> Any:
     """Check every option before anything is sent, then build the journey's options."""
     from carsat_pilot.browser import find_browser, has_display
@@ -157,6 +164,7 @@ def _run_options(
         mailbox_url=mailbox_url,
         devtools_port=devtools_port,
         fresh=fresh,
+        debug_artifacts=debug_artifacts,
     )
 
 
@@ -196,6 +204,7 @@ def register(
         bool, typer.Option("--no-activate", help="S'arrêter après l'inscription, sans attendre le lien d'activation.")
     ] = False,
     devtools_port: DevtoolsPort = None,
+    debug_artifacts: DebugArtifacts = None,
 ) -> None:
     """Créer l'espace personnel de la personne (puis l'activer avec le lien reçu)."""
     from carsat_pilot import journeys
@@ -218,6 +227,7 @@ def register(
         slow_mo=slow_mo,
         devtools_port=devtools_port,
         mailbox_url=mailbox_url,
+        debug_artifacts=debug_artifacts,
     )
     if profile is None:
         from carsat_pilot.collect import ask_profile
@@ -248,6 +258,7 @@ def activate(
     lang: Lang = "fr",
     verbose: Verbose = False,
     devtools_port: DevtoolsPort = None,
+    debug_artifacts: DebugArtifacts = None,
 ) -> None:
     """Finir l'inscription avec le lien reçu par e-mail."""
     from carsat_pilot import journeys
@@ -265,6 +276,7 @@ def activate(
         lang=lang,
         verbose=verbose,
         devtools_port=devtools_port,
+        debug_artifacts=debug_artifacts,
     )
     if not same_site(link, options.base_url):
         raise BadInput(
@@ -333,6 +345,7 @@ def fetch_ris(
     fresh: Fresh = False,
     slow_mo: SlowMo = 0,
     devtools_port: DevtoolsPort = None,
+    debug_artifacts: DebugArtifacts = None,
 ) -> None:
     """Se connecter et télécharger le Relevé Individuel de Situation (le demander s'il le faut)."""
     from carsat_pilot import journeys
@@ -355,6 +368,7 @@ def fetch_ris(
         fresh=fresh,
         slow_mo=slow_mo,
         devtools_port=devtools_port,
+        debug_artifacts=debug_artifacts,
     )
     from urllib.parse import urlsplit
 

@@ -10,7 +10,7 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -107,6 +107,7 @@ class Engine:
         # The name of a state-changing form just sent, until the site's answer is seen.
         self.just_sent: str | None = None
         self.recap: object | None = None  # shown by the `approve` action
+        self.artifacts: Any = None  # carsat_pilot.artifacts.Artifacts, on request only
         self._flow = ""
         self._step = 0
         self._total = 0
@@ -375,6 +376,8 @@ class Engine:
             )
         for action in step.do:
             self.run_action(action)
+        if self.artifacts is not None:
+            self.artifacts.capture(self.page, f"{self._flow}-{self._step}-{step.title}")
         self.emit("step_done", step.title)
 
     def run_action(self, action: object) -> None:

@@ -53,6 +53,7 @@ class RunOptions:
     fresh: bool = False
     state_folder: Path | None = None
     journal_path: Path | None = None
+    debug_artifacts: Path | None = None
     extra_browser_args: list[str] = field(default_factory=list)
 
 
@@ -150,11 +151,20 @@ def browser_session(
             recorder=store.record,
             actions={**ACTIONS, **(actions or {})},
         )
+        artifacts = None
+        if options.debug_artifacts is not None:
+            from carsat_pilot.artifacts import WARNING, Artifacts
+
+            artifacts = Artifacts(options.debug_artifacts)
+            engine.artifacts = artifacts
+            options.console.print(f"[yellow]{WARNING}[/]")
         try:
             yield engine, store
             bus.say("journey_done", "terminé")
         except (PilotError, KeyboardInterrupt) as exc:
             bus.say("error", getattr(exc, "message", "interrompu"))
+            if artifacts is not None:
+                artifacts.capture(engine.page, "erreur")
             if options.keep_open and not isinstance(exc, (Interrupted, KeyboardInterrupt)):
                 _keep_open(options, engine)
             raise
