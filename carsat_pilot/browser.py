@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,9 +44,25 @@ class FoundBrowser:
     origin: str  # "option", "environment", "playwright", "system"
 
 
+def _playwright_browsers_dir() -> Path:
+    custom = os.environ.get("PLAYWRIGHT_BROWSERS_PATH")
+    if custom and custom != "0":
+        return Path(custom).expanduser()
+    return Path.home() / ".cache" / "ms-playwright"
+
+
+@lru_cache(maxsize=1)
 def _playwright_chromium() -> Path | None:
     """Playwright's own Chromium, detected by its executable: a failed
-    `playwright install` leaves an empty cache folder behind, so the folder proves nothing."""
+    `playwright install` leaves an empty cache folder behind, so the folder proves nothing.
+
+    Asking Playwright costs a driver start (up to a second): it is asked only when a
+    Chromium executable lies in its download folder at all."""
+    candidates = [
+        p for p in _playwright_browsers_dir().glob("chromium*/chrome-*/*") if p.name in ("chrome", "headless_shell")
+    ]
+    if not any(p.is_file() and os.access(p, os.X_OK) for p in candidates):
+        return None
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - playwright is a hard dependency

@@ -55,8 +55,6 @@ SLICE_MS = 250
 OPTIONAL_WAIT_S = 5.0
 # After this long without the page, the person is told the site is slow.
 SLOW_NOTICE_MS = 3000
-# How long a click announced as opening a new tab may take to open it.
-NEW_PAGE_WAIT_S = 5.0
 
 ActionFn = Callable[["Engine", Mapping[str, str], bool], None]
 Recorder = Callable[[str], None]
@@ -440,15 +438,25 @@ class Engine:
         if not target.opens_page:
             locator.click()
             return
-        # « Une page s'ouvre »: follow the new tab if the site opens one; if it opens the
-        # page in the same tab instead, the next step finds it there.
-        try:
-            with self.context.expect_page(timeout=NEW_PAGE_WAIT_S * 1000) as opened:
-                locator.click()
-        except PlaywrightTimeout:
-            return
-        self.page = opened.value
-        self.page.wait_for_load_state("domcontentloaded")
+        # « Une page s'ouvre »: follow the new tab if the site opens one, or stay if it
+        # loads the page in the same tab — whichever happens first, however slow.
+        page = locator.page
+        before = [p for p in self.context.pages if not p.is_closed()]
+        url_before = page.url
+        locator.click()
+        deadline = time.monotonic() + self.page_timeout_s
+        while time.monotonic() < deadline:
+            opened = [p for p in self.context.pages if p not in before and not p.is_closed()]
+            if opened:
+                self.page = opened[-1]
+                self.page.wait_for_load_state("domcontentloaded")
+                return
+            if page.url != url_before:
+                return
+            try:
+                self.context.wait_for_event("page", timeout=SLICE_MS)
+            except PlaywrightTimeout:
+                continue
 
     def fill(self, label: str, value: str, *, keys: bool = False) -> None:
         field = self.wait_for(

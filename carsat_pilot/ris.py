@@ -32,6 +32,8 @@ DATE_IN_TEXT = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
 FIRST_INTERVAL_S = 10.0
 MAX_INTERVAL_S = 60.0
 GROWTH = 1.5
+# After the refresh's answer arrived, how long the old block may take to be replaced.
+REPLACE_WAIT_MS = 2000
 
 
 @dataclass
@@ -144,10 +146,28 @@ class RisPage:
         self.engine.expect(self.params["requested"], None, None)
 
     def refresh(self) -> None:
+        """« Rafraîchir », then wait for the site's answer to be on the page — a page load
+        or a block replaced in place (the real espace personnel is a single-page app)."""
         page: Page = self.engine.page
-        self.engine.click(Target(name=self.params["refresh"]))
-        # A refresh may reload the page or update it in place: both end when the network rests.
-        page.wait_for_load_state("networkidle")
+        button = self.engine.wait_for(
+            self.engine.clickable(Target(name=self.params["refresh"])),
+            self.engine.page_timeout_s,
+            what="le bouton « Rafraîchir »",
+            watch_messages=True,
+        )
+        old = button.element_handle()
+        answer_types = {"document", "fetch", "xhr"}
+        with page.expect_response(
+            lambda response: response.request.resource_type in answer_types,
+            timeout=self.engine.page_timeout_s * 1000,
+        ):
+            button.click()
+        # The answer came; the page puts it in place a moment later, replacing the old block.
+        try:
+            old.wait_for_element_state("hidden", timeout=REPLACE_WAIT_MS)
+        except PlaywrightError:
+            pass  # detached (replaced, as expected) or kept by a site that updates in place
+        page.wait_for_load_state("domcontentloaded")
 
     def download(self, link: Locator, settings: RisSettings, ris_date: date | None) -> Downloaded:
         page = self.engine.page
@@ -190,6 +210,10 @@ def obtain_ris(
             store.record("ris_requested")
             requested_on = date.today()
             engine.emit("info", "relevé demandé", milestone="ris_requested")
+            # The answer to the request may already offer it.
+            offer = ris.offered()
+            if offer is not None and _fresh_enough(offer[1], requested_on, settings):
+                return _finish(engine, ris, offer, settings, store)
     else:
         engine.emit("info", "relevé déjà demandé aujourd'hui : pas de nouvelle demande")
     if offer is not None and not settings.accept_archived:
