@@ -55,7 +55,8 @@ def confirm_address(engine: Engine, params: Mapping[str, str], optional: bool) -
     shown = _proposal_text(engine, params.get("heading", ""), button)
     typed = engine.render("{numero} {complement} {voie} {code_postal} {ville}")
     if shown and fold(" ".join(shown.split())) != fold(" ".join(typed.split())):
-        engine.emit("warning", f"adresse retenue par le site : {shown}", address=shown)
+        # Shown to the advisor, kept out of the journal (an address is personal data).
+        engine.emit("warning", f"adresse retenue par le site : {shown}", private="yes")
     button.click()
 
 

@@ -23,7 +23,7 @@ app = typer.Typer(
         "Assistant pour obtenir le Relevé Individuel de Situation (RIS) sur "
         "lassuranceretraite.fr : il remplit le site, la personne fait le reste."
     ),
-    no_args_is_help=True,
+    no_args_is_help=False,
     add_completion=False,
     rich_markup_mode="rich",
 )
@@ -168,16 +168,19 @@ def _run_options(
     )
 
 
-def _consent(options: Any, yes: bool) -> None:
+def _consent(options: Any, yes: bool, nir: str) -> None:
     """Seed, step 3: a mandataire may not register for someone else. The advisor says the
     person concerned is present and agrees, before any of their data is typed."""
     question = (
         "La personne concernée est-elle présente à côté de vous et d'accord pour que "
         "carsat-pilot remplisse le site avec ses informations ?"
     )
-    if yes:
-        return
-    if not options.human.confirm(question):
+    from carsat_pilot.journal import Journal, Masker, consent_record
+
+    agreed = yes or options.human.confirm(question)
+    journal = Journal(Masker(nir=nir), options.journal_path)
+    journal.write(consent_record(agreed, "--yes" if yes else "conseiller", journal.run_id, flow="register"))
+    if not agreed:
         raise BadInput(
             "Sans l'accord de la personne concernée, rien n'est envoyé au site "
             "(un mandataire ne peut pas s'inscrire à sa place)."
@@ -234,7 +237,7 @@ def register(
 
         person = ask_profile(console)
     password = read_password(person.identity(), console=console)
-    _consent(options, yes)
+    _consent(options, yes, person.nir)
     summary = journeys.register(options, person, password, activate=not no_activate)
     console.print(f"[bold green]✔ {summary}[/]")
 
@@ -535,6 +538,72 @@ def demo(
     from carsat_pilot.demo import run_demo
 
     run_demo(console, auto=auto, headless=headless, browser_path=browser_path, verbose=verbose, slow_mo=slow_mo)
+
+
+# ---------------------------------------------------------------- guided session (issue 6)
+@app.callback(invoke_without_command=True)
+def _no_command(ctx: typer.Context) -> None:
+    """Sans commande : la séance guidée (menu numéroté)."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(session)
+
+
+@app.command()
+@handles_errors
+def session(
+    base_url: BaseUrl = OFFICIAL_SITE,
+    headless: Headless = False,
+    human: HumanOpt = None,
+    browser_path: BrowserPath = None,
+    yes: Yes = False,
+    keep_open: KeepOpen = False,
+    lang: Lang = "fr",
+    verbose: Verbose = False,
+    slow_mo: SlowMo = 0,
+    mailbox_url: MailboxUrl = None,
+    download_dir: Annotated[
+        Path | None,
+        typer.Option("--download-dir", help="Dossier où enregistrer le relevé (par défaut Documents/RIS)."),
+    ] = None,
+    wait: Annotated[
+        float, typer.Option("--wait", help="Attente maximale du relevé demandé, en secondes (15 min par défaut).")
+    ] = 900.0,
+    summary: Annotated[
+        Path | None,
+        typer.Option(
+            "--summary",
+            help="À la fin, écrire ce récapitulatif d'une page à remettre à la personne (HTML, sans secret).",
+        ),
+    ] = None,
+    wipe: Annotated[
+        bool,
+        typer.Option("--wipe", help="À la fin, effacer sans demander le profil, l'état et le relevé de la personne."),
+    ] = False,
+    devtools_port: DevtoolsPort = None,
+) -> None:
+    """Séance guidée : créer l'espace, l'activer, obtenir le relevé, vérifier, s'entraîner (menu)."""
+    from carsat_pilot.session import run_session
+
+    code = run_session(
+        console,
+        base_url=base_url,
+        headless=headless,
+        human=human,
+        browser_path=browser_path,
+        yes=yes,
+        keep_open=keep_open,
+        lang=lang,
+        verbose=verbose,
+        slow_mo=slow_mo,
+        mailbox_url=mailbox_url,
+        devtools_port=devtools_port,
+        download_dir=download_dir,
+        wait_s=wait,
+        summary_path=summary,
+        wipe=wipe,
+    )
+    if code:
+        raise typer.Exit(code)
 
 
 def main() -> None:

@@ -16,17 +16,11 @@ from typing import Any
 import platformdirs
 
 from carsat_pilot.events import Event
+from carsat_pilot.profile import mask_nir
 
 
 def journal_path() -> Path:
     return Path(platformdirs.user_data_dir("carsat-pilot", appauthor=False)) / "journal.jsonl"
-
-
-def _mask_nir(nir: str) -> str:
-    nir = nir.replace(" ", "")
-    if len(nir) < 5:
-        return "*" * len(nir)
-    return f"{nir[0]} {nir[1:3]} {nir[3:5]} ** *** ***"
 
 
 class Masker:
@@ -38,7 +32,7 @@ class Masker:
             compact = nir.replace(" ", "")
             spaced = " ".join([compact[0], compact[1:3], compact[3:5], compact[5:7], compact[7:10], compact[10:13]])
             for form in (compact, spaced, compact.lower()):
-                self._pairs.append((form, _mask_nir(compact)))
+                self._pairs.append((form, mask_nir(compact)))
         for secret in secrets:
             if secret and len(secret) >= 3:
                 self._pairs.append((secret, "••••"))
@@ -72,6 +66,16 @@ class Journal:
     def __call__(self, event: Event) -> None:
         if event.kind == "countdown":
             return  # a ticking clock is not a fact worth keeping
+        if event.data.get("private"):
+            # Shown on screen only: the journal keeps that something happened, not what.
+            event = Event(
+                kind=event.kind,
+                message="(détail personnel affiché à l'écran, non journalisé)",
+                flow=event.flow,
+                step=event.step,
+                total=event.total,
+                at=event.at,
+            )
         self.write(
             {
                 "time": event.at.isoformat(timespec="seconds"),
@@ -83,6 +87,23 @@ class Journal:
                 **({"data": event.data} if event.data else {}),
             }
         )
+
+
+CONSENT_AGREED = "la personne concernée est présente et d'accord"
+CONSENT_REFUSED = "accord refusé : rien n'est envoyé au site"
+
+
+def consent_record(agreed: bool, by: str, run_id: str, flow: str = "") -> dict[str, Any]:
+    """The journal line that proves the mandataire rule was respected (seed, step 3)."""
+    return {
+        "time": datetime.now().isoformat(timespec="seconds"),
+        "run": run_id,
+        "kind": "consent",
+        "flow": flow,
+        "step": None,
+        "message": CONSENT_AGREED if agreed else CONSENT_REFUSED,
+        "data": {"accord": "oui" if agreed else "non", "confirme_par": by},
+    }
 
 
 def read_journal(path: Path | None = None, last: int | None = None) -> list[dict[str, Any]]:

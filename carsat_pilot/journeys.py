@@ -22,8 +22,9 @@ from carsat_pilot.events import EventBus
 from carsat_pilot.flowspec import load_flow, load_site
 from carsat_pilot.hosts import is_loopback
 from carsat_pilot.human import Human
-from carsat_pilot.journal import Journal, Masker, _mask_nir
+from carsat_pilot.journal import Journal, Masker
 from carsat_pilot.overlay import Overlay
+from carsat_pilot.profile import mask_nir
 from carsat_pilot.state import StateStore
 from carsat_pilot.view import TerminalView
 
@@ -84,7 +85,7 @@ def recap_table(variables: Mapping[str, str]) -> Table:
     """What the tool typed, shown before « Je valide mon inscription » (secrets hidden)."""
     table = Table(title="Ce qui va être envoyé au site", show_header=False)
     rows = [
-        ("N° de Sécurité sociale", _mask_nir(variables["nir"]) + "  (vérifié sur la page)"),
+        ("N° de Sécurité sociale", mask_nir(variables["nir"]) + "  (vérifié sur la page)"),
         ("Civilité", variables["civilite"]),
         ("Nom de naissance", variables["nom_naissance"]),
         ("Prénom", variables["prenom"]),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import queue
 import sys
-import termios
+import tomllib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -30,7 +30,7 @@ from carsat_pilot import demo, doctor, journeys, summary, wipe
 from carsat_pilot.errors import BadInput, PilotError
 from carsat_pilot.hosts import OFFICIAL_SITE
 from carsat_pilot.human import LineReader, TerminalHuman
-from carsat_pilot.journal import Journal, Masker
+from carsat_pilot.journal import Journal, Masker, consent_record
 from carsat_pilot.profile import mask_nir
 from carsat_pilot.state import StateStore
 
@@ -208,9 +208,11 @@ class Answers:
     def hidden(self) -> Iterator[None]:
         """No echo while a secret is typed on a terminal read by the reader's thread
         (before that, `getpass` hides it; a pipe has no echo)."""
-        if not (self.interactive and self.reader.started):
+        if not (self.interactive and self.reader.started) or sys.platform == "win32":
             yield
             return
+        import termios  # POSIX only: imported where it is needed
+
         fd = sys.stdin.fileno()
         before = termios.tcgetattr(fd)
         quiet = list(before)
@@ -253,8 +255,6 @@ class SavedProfile:
 
 
 def _profile_names(path: Path) -> tuple[str, str]:
-    import tomllib
-
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -305,13 +305,15 @@ class Session:
     consent: bool = False
     exit_code: int = 0
     ris_paths: list[Path] = field(default_factory=list)
+    run_id: str = field(default_factory=lambda: datetime.now().strftime("%Y%m%d-%H%M%S"))
     _options: RunOptions | None = None
 
     # ------------------------------------------------------------------ main loop
     def run(self) -> int:
         from carsat_pilot.hosts import check_base_url
 
-        check_base_url(self.config.base_url)  # a wrong --base-url is said before the menu
+        check_base_url(self.config.base_url)  # a wrong option is said before the menu
+        self._check_waits()
         self.console.print(
             "[bold]carsat-pilot — séance d'accompagnement[/] : relevé de carrière (RIS) sur "
             "lassuranceretraite.fr. Répondez par le numéro du choix."
@@ -335,6 +337,22 @@ class Session:
         self.finish()
         return self.exit_code
 
+    def _check_waits(self) -> None:
+        from urllib.parse import urlsplit
+
+        from carsat_pilot.hosts import is_loopback
+
+        if self.config.wait_s < 0:
+            raise BadInput("--wait doit être un nombre de secondes positif.", "--wait")
+        interval = self.config.refresh_interval_s
+        minimum = 1.0 if is_loopback(urlsplit(self.config.base_url).hostname or "") else 10.0
+        if interval is not None and interval < minimum:
+            raise BadInput(
+                f"--refresh-interval : au moins {minimum:.0f} s entre deux rafraîchissements "
+                "(politesse envers le site).",
+                "--refresh-interval",
+            )
+
     def _menu(self) -> str:
         self.console.print()
         if self.person is not None:
@@ -356,6 +374,8 @@ class Session:
         except PilotError as exc:
             self.console.print(f"[bold red]✖[/] {escape(exc.message)}", soft_wrap=True)
             self.exit_code = int(exc.exit_code)
+            if self.person is not None:
+                self.person.password = None  # perhaps the wrong one: asked again next time
         except EOFError:
             self.console.print("Fin de l'entrée : la séance se termine.")
             return False
@@ -407,22 +427,24 @@ class Session:
             raise BadInput(CONSENT_REFUSED)
         self.consent = True
 
+    def _journal(self, kind: str, message: str, **data: str) -> None:
+        """One line of the journal, in this session's run (masked as every line is)."""
+        masker = Masker(nir=self.person.nir if self.person is not None else None)
+        record = {
+            "time": datetime.now().isoformat(timespec="seconds"),
+            "run": self.run_id,
+            "kind": kind,
+            "flow": "session",
+            "step": None,
+            "message": message,
+            **({"data": data} if data else {}),
+        }
+        Journal(masker, self.config.journal_path, run_id=self.run_id).write(record)
+
     def _journal_consent(self, agreed: bool, by: str) -> None:
-        journal = Journal(Masker(), self.config.journal_path)
-        message = (
-            "la personne concernée est présente et d'accord" if agreed else "accord refusé : rien n'est envoyé au site"
-        )
-        journal.write(
-            {
-                "time": datetime.now().isoformat(timespec="seconds"),
-                "run": journal.run_id,
-                "kind": "consent",
-                "flow": "session",
-                "step": None,
-                "message": message,
-                "data": {"accord": "oui" if agreed else "non", "confirme_par": by},
-            }
-        )
+        masker = Masker(nir=self.person.nir if self.person is not None else None)
+        journal = Journal(masker, self.config.journal_path, run_id=self.run_id)
+        journal.write(consent_record(agreed, by, self.run_id, flow="session"))
 
     def _choose_saved(self, intro: str, other: str) -> SavedProfile | None:
         profiles = saved_profiles(self.config.profile_dirs or profile_folders())
@@ -447,6 +469,8 @@ class Session:
             person.password = self.person.password
             person.profile = person.profile or self.person.profile
             person.profile_path = person.profile_path or self.person.profile_path
+        else:  # ties the consent line above to the person, in the same run
+            self._journal("info", f"personne accompagnée : {mask_nir(person.nir)}")
         self.person = person
         return person
 

@@ -17,7 +17,7 @@ from typing import Any
 import platformdirs
 from pydantic import BaseModel
 
-from carsat_pilot.journal import _mask_nir
+from carsat_pilot.profile import mask_nir
 
 _SALT = b"carsat-pilot/state/v1"
 
@@ -47,7 +47,7 @@ class PersonState(BaseModel):
 class StateStore:
     def __init__(self, nir: str, folder: Path | None = None, fresh: bool = False) -> None:
         self.path = (folder or state_dir()) / f"{person_key(nir)}.json"
-        self.state = PersonState(nir_masked=_mask_nir(nir))
+        self.state = PersonState(nir_masked=mask_nir(nir))
         if not fresh and self.path.exists():
             try:
                 self.state = PersonState.model_validate_json(self.path.read_text(encoding="utf-8"))

@@ -32,6 +32,9 @@ _NIR_IN_TEXT = re.compile(
 )
 _EMAIL_IN_TEXT = re.compile(r"[\w.+'-]+@([\w-]+(?:\.[\w-]+)+)")
 
+NOTHING_DONE = "Aucune démarche n'a encore abouti sur le site."
+UNNAMED = "Personne accompagnée"
+
 GOOD_TO_KNOW = (
     "Votre mot de passe n'est écrit nulle part sur ce document : gardez-le pour vous. "
     "Ni l'Assurance retraite ni le conseiller ne vous le demanderont.",
@@ -72,7 +75,7 @@ def done_facts(state: PersonState) -> list[str]:
         facts.append(f"Relevé de carrière (RIS) demandé le {_when(state.ris_requested_at)}.")
     if state.ris_downloaded_at is not None:
         facts.append(f"Relevé de carrière (RIS) téléchargé le {_when(state.ris_downloaded_at)}.")
-    return facts or ["Aucune démarche n'a encore abouti sur le site."]
+    return facts
 
 
 def ris_again_on(state: PersonState, today: date | None = None) -> date | None:
@@ -153,7 +156,7 @@ def build(
     """The summary of one person's session; `ris_path` defaults to the one in the state."""
     path = ris_path or state.ris_path
     return Summary(
-        name=scrub(name.strip()) or "—",
+        name=scrub(name.strip()) or UNNAMED,
         nir_masked=scrub(state.nir_masked) or "—",
         made_at=now or datetime.now(),
         done=tuple(scrub(fact) for fact in done_facts(state)),
@@ -182,6 +185,8 @@ def show(console: Console, summary: Summary) -> None:
     body.append("Ce qui a été fait\n", style="bold underline")
     for fact in summary.done:
         body.append(f"  ✔ {fact}\n")
+    if not summary.done:
+        body.append(f"  {NOTHING_DONE}\n")
     body.append("\nLe relevé\n", style="bold underline")
     body.append(f"  {_ris_sentence(summary)}\n")
     body.append("\nLa suite\n", style="bold underline")
@@ -229,6 +234,7 @@ def render_html(summary: Summary) -> str:
         else f"<p>{e(_ris_sentence(summary))}</p>"
     )
     notes = "".join(f"<p>{e(note)}</p>" for note in GOOD_TO_KNOW)
+    done = f"<ul>\n{_items(summary.done)}\n  </ul>" if summary.done else f"<p>{e(NOTHING_DONE)}</p>"
     return f"""<!DOCTYPE html>
 <html lang="fr">
 <head>
@@ -245,9 +251,7 @@ def render_html(summary: Summary) -> str:
 </header>
 <section>
   <h2>Ce qui a été fait</h2>
-  <ul>
-{_items(summary.done)}
-  </ul>
+  {done}
 </section>
 <section>
   <h2>Votre relevé</h2>
