@@ -53,6 +53,12 @@ if TYPE_CHECKING:
 SLICE_MS = 250
 # A control that is optional on the site (the address proposal) is waited for this long.
 OPTIONAL_WAIT_S = 5.0
+# The tool's highlight of a field it filled: an outline that fades after a second.
+HIGHLIGHT_JS = """el => {
+  const before = el.style.outline;
+  el.style.outline = '3px solid #ffcc00';
+  setTimeout(() => { el.style.outline = before; }, 1000);
+}"""
 # After this long without the page, the person is told the site is slow.
 SLOW_NOTICE_MS = 3000
 
@@ -467,11 +473,21 @@ class Engine:
             field.press_sequentially(value)
         else:
             field.fill(value)
+        self.highlight(field)
         typed = field.input_value()
         if typed != value and fold(typed) != fold(value):
             # Some fields react only to key presses (masks, scripts): type them.
             field.fill("")
             field.press_sequentially(value)
+
+    def highlight(self, field: Locator) -> None:
+        """Show the person, for a moment, the field the tool just filled."""
+        if self.overlay is None:
+            return
+        try:
+            field.evaluate(HIGHLIGHT_JS)
+        except PlaywrightError:
+            pass  # a field gone with a page change needs no highlight
 
     def select(self, label: str, option: str, *, wait: bool = False) -> None:
         if not option.strip():
@@ -505,6 +521,7 @@ class Engine:
                 f"(choix proposés : {offered}) : corrigez le profil puis relancez."
             )
         field.select_option(label=choice)
+        self.highlight(field)
 
     def check(self, label: str) -> None:
         pattern = tolerant(self.render(label))
