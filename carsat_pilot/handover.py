@@ -116,18 +116,25 @@ def captcha(engine: Engine, spec: HumanSpec) -> None:
     )
 
 
+def _focus(engine: Engine, field: str) -> None:
+    try:
+        engine.wait_for(engine.labelled(field), engine.page_timeout_s, what="le champ du code").focus()
+    except PilotError:
+        pass  # the person can still click in the field
+
+
 def _captcha_in_browser(engine: Engine, spec: HumanSpec, field: str) -> None:
     deadline = time.monotonic() + engine.human.timeout_s
-    for attempt in range(1, CAPTCHA_ATTEMPTS + 1):
-        _instruct(engine, spec, None if attempt == 1 else spec.params.get("again", spec.say))
-        try:
-            engine.wait_for(engine.labelled(field), engine.page_timeout_s, what="le champ du code").focus()
-        except PilotError:
-            pass  # the person can still click in the field
+    _instruct(engine, spec)
+    _focus(engine, field)
+    for _ in range(CAPTCHA_ATTEMPTS):
         if _wait_after_submit(engine, spec, max(1.0, deadline - time.monotonic())):
             _done(engine, spec)
             return
         engine.emit("retry", "code de l'image refusé par le site : nouvelle image")
+        # Said now, on the page that refused the code, while the person reads the new image.
+        _instruct(engine, spec, spec.params.get("again", spec.say))
+        _focus(engine, field)
         _wait_until_message_gone(engine, deadline)
     raise TimedOut(
         f"Le code de l'image a été refusé {CAPTCHA_ATTEMPTS} fois : relancez l'inscription quand la personne est prête."

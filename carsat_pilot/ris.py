@@ -174,8 +174,17 @@ class RisPage:
         with page.expect_download(timeout=self.engine.page_timeout_s * 1000) as info:
             link.click()
         download = info.value
-        source = download.path()
-        data = Path(source).read_bytes()
+        try:
+            data = Path(download.path()).read_bytes()
+        except (OSError, PlaywrightError):
+            # Someone attached to this browser (remote assistance) receives its downloads
+            # in their own folder: ask the same link again with the page's own session.
+            response = page.context.request.get(download.url)
+            if not response.ok:
+                raise SiteRefused(
+                    "Le relevé n'a pas pu être téléchargé : réessayez plus tard, ou téléchargez-le à la main."
+                ) from None
+            data = response.body()
         path = target_path(settings.download_dir, settings.surname, ris_date)
         write_private(path, data)
         try:
@@ -246,9 +255,9 @@ def obtain_ris(
         if offer is not None and _fresh_enough(offer[1], requested_on, settings):
             engine.emit("human_done", "relevé disponible", handover="ris")
             return _finish(engine, ris, offer, settings, store)
-    minutes = max(1, round(settings.wait_s / 60))
+    waited_for = f"{round(settings.wait_s / 60)} min" if settings.wait_s >= 90 else f"{settings.wait_s:.0f} s"
     raise TimedOut(
-        f"Le relevé n'est pas encore prêt après {minutes} min d'attente. Il a bien été demandé : "
+        f"Le relevé n'est pas encore prêt après {waited_for} d'attente. Il a bien été demandé : "
         "relancez « carsat-pilot fetch-ris » dans une heure (aucune nouvelle demande ne sera faite)."
     )
 

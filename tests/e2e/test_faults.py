@@ -28,8 +28,20 @@ def _one_sentence_no_traceback(output: str) -> None:
 
 def _fetch(url: str, home: Path, *extra: str) -> ToolRun:
     return ToolRun(
-        ["fetch-ris", "--nir", NIR, "--base-url", url, "--human", "terminal", "--download-dir",
-         str(home / "RIS"), "--refresh-interval", "1", *extra],
+        [
+            "fetch-ris",
+            "--nir",
+            NIR,
+            "--base-url",
+            url,
+            "--human",
+            "terminal",
+            "--download-dir",
+            str(home / "RIS"),
+            "--refresh-interval",
+            "1",
+            *extra,
+        ],
         isolated_env(home),
     )
 
@@ -66,7 +78,9 @@ def test_a_site_down_for_good_exits_4_with_when_to_come_back(home: Path) -> None
 
 def test_an_error_right_after_the_ris_request_is_never_sent_again(home: Path) -> None:
     app = create_app(
-        MockConfig(ris_delay_s=0, faults=[Fault(path_prefix="/espace-personnel/services/ris/demande", count=1, kind="500")])
+        MockConfig(
+            ris_delay_s=0, faults=[Fault(path_prefix="/espace-personnel/services/ris/demande", count=1, kind="500")]
+        )
     )
     state = get_state(app)
     with serve(app) as server:
@@ -99,8 +113,17 @@ def test_an_expired_activation_link_exits_3_and_says_how_to_get_a_new_one(home: 
     with serve(app) as server:
         profile = write_profile(home)
         run = ToolRun(
-            ["register", "--profile", str(profile), "--base-url", server.url, "--human", "terminal", "--yes",
-             "--no-activate"],
+            [
+                "register",
+                "--profile",
+                str(profile),
+                "--base-url",
+                server.url,
+                "--human",
+                "terminal",
+                "--yes",
+                "--no-activate",
+            ],
             isolated_env(home),
         )
         run.expect(r"saisissez.*captcha")

@@ -18,7 +18,18 @@ NIR = "1850775123456"
 def _register(replica: Replica, home: Path, *extra: str) -> ToolRun:
     profile = write_profile(home)
     return ToolRun(
-        ["register", "--profile", str(profile), "--base-url", replica.url, "--human", "terminal", "--yes", "--verbose", *extra],
+        [
+            "register",
+            "--profile",
+            str(profile),
+            "--base-url",
+            replica.url,
+            "--human",
+            "terminal",
+            "--yes",
+            "--verbose",
+            *extra,
+        ],
         isolated_env(home),
     )
 
@@ -72,8 +83,16 @@ def test_activate_alone_from_the_link(replica: Replica, home: Path) -> None:
 
 def test_a_link_to_another_site_is_refused_before_any_page(replica: Replica, home: Path) -> None:
     run = ToolRun(
-        ["activate", "https://lassuranceretraite.example.com/activation?t=x", "--nir", NIR,
-         "--base-url", replica.url, "--human", "terminal"],
+        [
+            "activate",
+            "https://lassuranceretraite.example.com/activation?t=x",
+            "--nir",
+            NIR,
+            "--base-url",
+            replica.url,
+            "--human",
+            "terminal",
+        ],
         isolated_env(home),
     )
     assert run.finish() == 2, run.output
