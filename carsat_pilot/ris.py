@@ -207,29 +207,26 @@ def obtain_ris(
     ris = RisPage(engine, params)
     asked_at = store.state.ris_requested_at
     requested_on = asked_at.date() if asked_at is not None and store.state.ris_requested_today() else None
+    if requested_on is None and ris.says("already"):
+        # Asked earlier today (another computer, the person at home): the site says so.
+        engine.emit("info", "le site indique qu'un relevé a déjà été demandé aujourd'hui")
+        requested_on = date.today()
     offer = ris.offered()
     if offer is not None and _fresh_enough(offer[1], requested_on, settings):
         return _finish(engine, ris, offer, settings, store)
     if requested_on is None:
-        if ris.says("already"):
-            engine.emit("info", "le site indique qu'un relevé a déjà été demandé aujourd'hui")
-            requested_on = date.today()
-        else:
-            ris.request()
-            store.record("ris_requested")
-            requested_on = date.today()
-            engine.emit("info", "relevé demandé", milestone="ris_requested")
-            # The answer to the request may already offer it.
-            offer = ris.offered()
-            if offer is not None and _fresh_enough(offer[1], requested_on, settings):
-                return _finish(engine, ris, offer, settings, store)
+        ris.request()
+        store.record("ris_requested")
+        requested_on = date.today()
+        engine.emit("info", "relevé demandé", milestone="ris_requested")
+        # The answer to the request may already offer it.
+        offer = ris.offered()
+        if offer is not None and _fresh_enough(offer[1], requested_on, settings):
+            return _finish(engine, ris, offer, settings, store)
     else:
         engine.emit("info", "relevé déjà demandé aujourd'hui : pas de nouvelle demande")
-    if offer is not None and not settings.accept_archived:
-        engine.emit(
-            "info",
-            f"le relevé proposé date du {offer[1]:%d/%m/%Y} : attente du nouveau" if offer[1] else "",
-        )
+    if offer is not None and offer[1] is not None:
+        engine.emit("warning", f"le relevé proposé date du {offer[1]:%d/%m/%Y} : attente du relevé demandé aujourd'hui")
     waited = 0.0
     for interval in intervals(settings.first_interval_s, settings.wait_s):
 

@@ -33,13 +33,18 @@ def _fetch(replica: Replica, home: Path, download_dir: Path, *extra: str, profil
     who = ["--profile", str(write_profile(home))] if profile else ["--nir", NIR]
     return ToolRun(
         [
-            "fetch-ris", *who,
-            "--download-dir", str(download_dir),
-            "--base-url", replica.url,
-            "--human", "terminal",
+            "fetch-ris",
+            *who,
+            "--download-dir",
+            str(download_dir),
+            "--base-url",
+            replica.url,
+            "--human",
+            "terminal",
             "--headless",
             "--yes",
-            "--refresh-interval", str(REFRESH_INTERVAL_S),
+            "--refresh-interval",
+            str(REFRESH_INTERVAL_S),
             *extra,
         ],
         isolated_env(home),
@@ -70,9 +75,7 @@ def _assert_polite(times: list[datetime], interval_s: float) -> None:
     for earlier, later in itertools.pairwise(times):
         gap = (later - earlier).total_seconds()
         assert gap >= interval_s - TOLERANCE_S, f"two refreshes {gap:.2f} s apart (interval {interval_s} s): {times}"
-    per_minute = max(
-        (sum(1 for t in times if start <= t < start + timedelta(minutes=1)) for start in times), default=0
-    )
+    per_minute = max((sum(1 for t in times if start <= t < start + timedelta(minutes=1)) for start in times), default=0)
     assert per_minute <= 60 / interval_s + 1, f"{per_minute} refreshes in one minute"
 
 
@@ -255,3 +258,43 @@ def test_a_second_download_into_the_same_folder_does_not_overwrite(replica: Repl
         _assert_private_pdf(folder / name, expected)
     assert _request_posts(replica) == []
     assert re.search(rf"RIS_DUPONT_{stamp}-2\.pdf", run.output.replace("\n", "")), run.output
+
+
+def test_an_older_ris_is_not_taken_for_the_one_asked_today(home: Path) -> None:
+    """Asked earlier today (the site says so) while last month's RIS is still offered: wait
+    for today's, unless --accept-archived."""
+    from datetime import date, timedelta
+
+    from mock_site import MockConfig, create_app, get_state, serve
+
+    old = date.today() - timedelta(days=30)
+    for extra, wanted in (([], date.today()), (["--accept-archived"], old)):
+        app = create_app(MockConfig(ris_delay_s=2, already_asked_today={NIR}))
+        state = get_state(app)
+        state.add_account(NIR, PASSWORD, ris_available=True, ris_date=old)
+        folder = home / f"RIS-{len(extra)}"
+        with serve(app) as server:
+            run = ToolRun(
+                [
+                    "fetch-ris",
+                    "--nir",
+                    NIR,
+                    "--base-url",
+                    server.url,
+                    "--human",
+                    "terminal",
+                    "--download-dir",
+                    str(folder),
+                    "--refresh-interval",
+                    "1",
+                    "--fresh",
+                    *extra,
+                ],
+                isolated_env(home),
+            )
+            assert run.finish() == 0, run.output
+        files = list(folder.glob("*.pdf"))
+        assert [f.name for f in files] == [f"RIS_RELEVE_{wanted.isoformat()}.pdf"], run.output
+        assert state.ris_requests == []  # asked earlier today: never asked again
+        if not extra:
+            assert "attente du relevé demandé aujourd'hui" in run.output
