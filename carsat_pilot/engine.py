@@ -22,7 +22,7 @@ from carsat_pilot.errors import (
     SiteUnavailable,
     TimedOut,
 )
-from carsat_pilot.events import Event, EventBus
+from carsat_pilot.events import Event, EventBus, EventKind
 from carsat_pilot.flowspec import (
     Call,
     Check,
@@ -172,10 +172,10 @@ class Engine:
             raise PilotError(f"Valeur manquante pour le parcours : {exc.args[0]}.") from exc
 
     # ---------------------------------------------------------------- events
-    def emit(self, kind: str, message: str = "", **data: str) -> None:
+    def emit(self, kind: EventKind, message: str = "", **data: str) -> None:
         self.bus.emit(
             Event(
-                kind=kind,  # type: ignore[arg-type]
+                kind=kind,
                 message=message,
                 flow=self._flow,
                 step=self._step,
@@ -272,6 +272,9 @@ class Engine:
         """The site's messages visible on the page, classified by site.yaml."""
         page = page or self.page
         texts: list[str] = []
+        # One round trip in the common case: no message at all on the page.
+        if self._message_locator(page).count() == 0:
+            return []
         for locator in (page.get_by_text(self._messages_re), page.get_by_role("alert")):
             for item in locator.all():
                 try:

@@ -7,6 +7,7 @@ and types the code on standard input; in browser mode the person types it in the
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from playwright.sync_api import Error as PlaywrightError
@@ -34,7 +35,7 @@ def _param(spec: HumanSpec, key: str) -> str:
         raise PilotError(f"Le passage de main « {spec.kind} » n'indique pas « {key} ».") from exc
 
 
-def _marker(engine: Engine, pattern: str) -> object:
+def _marker(engine: Engine, pattern: str) -> Callable[[Page], Locator]:
     compiled = tolerant(engine.render(pattern))
     return lambda p: p.get_by_role("heading", name=compiled).or_(p.get_by_text(compiled))
 
@@ -68,7 +69,7 @@ def _wait_after_submit(engine: Engine, spec: HumanSpec, timeout_s: float) -> boo
     """True when the next page came; False on a wrong code. Other messages raise."""
     try:
         engine.wait_for(
-            _marker(engine, _param(spec, "next")),  # type: ignore[arg-type]
+            _marker(engine, _param(spec, "next")),
             timeout_s,
             what=f"la page « {spec.params['next']} »",
             watch_messages=True,
@@ -200,7 +201,7 @@ def _activation_in_browser(engine: Engine, spec: HumanSpec) -> None:
             _done(engine, spec)
             return
         try:
-            engine.wait_for(marker, PASTE_CHECK_S, what="la page d'activation")  # type: ignore[arg-type]
+            engine.wait_for(marker, PASTE_CHECK_S, what="la page d'activation")
         except PilotError as exc:
             if exc.__class__.__name__ != "PageNotRecognized":
                 raise
@@ -221,7 +222,7 @@ def one_time_code(engine: Engine, spec: HumanSpec) -> None:
     next_marker = _marker(engine, _param(spec, "next"))
 
     def either(page: Page) -> Locator:
-        return page.get_by_text(asked_re).or_(next_marker(page))  # type: ignore[operator]
+        return page.get_by_text(asked_re).or_(next_marker(page))
 
     engine.wait_for(either, engine.page_timeout_s, what="la suite de la connexion", watch_messages=True)
     if not engine.page.get_by_text(asked_re).first.is_visible():
@@ -229,7 +230,7 @@ def one_time_code(engine: Engine, spec: HumanSpec) -> None:
     if engine.human.mode == "browser":
         _instruct(engine, spec)
         engine.wait_for(
-            next_marker,  # type: ignore[arg-type]
+            next_marker,
             engine.human.timeout_s,
             what="l'espace personnel",
             watch_messages=True,
@@ -250,7 +251,7 @@ def franceconnect(engine: Engine, spec: HumanSpec) -> None:
         raise BadInput("FranceConnect se fait dans le navigateur : relancez avec --human browser.")
     _instruct(engine, spec)
     engine.wait_for(
-        _marker(engine, _param(spec, "next")),  # type: ignore[arg-type]
+        _marker(engine, _param(spec, "next")),
         engine.human.timeout_s,
         what="le retour dans l'espace personnel",
         watch_messages=True,

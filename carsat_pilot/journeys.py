@@ -4,7 +4,7 @@ and state are put together here, once."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -218,9 +218,6 @@ def activate(options: RunOptions, nir: str, password: str, link: str | None) -> 
             _accept_link(engine, link)
         engine.run(load_flow("activate"))
         return ACTIVE_SUMMARY
-
-
-JourneyFn = Callable[..., Any]
 
 
 def fetch_ris(
