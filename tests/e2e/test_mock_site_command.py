@@ -1,0 +1,41 @@
+"""`carsat-pilot mock-site` serves the replica on loopback, with its knobs, and prints where."""
+
+from __future__ import annotations
+
+import re
+import signal
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from tests.e2e.harness import ToolRun, isolated_env
+
+
+def test_mock_site_serves_the_replica_with_its_knobs(home: Path, free_port: int) -> None:
+    run = ToolRun(
+        ["mock-site", "--port", str(free_port), "--fail", "/portail-info:1:maintenance", "--ris-delay", "5"],
+        isolated_env(home),
+    )
+    try:
+        line = run.expect(r"http://127\.0\.0\.1:\d+", timeout=30)
+        url = re.search(r"http://127\.0\.0\.1:\d+", line).group(0)  # type: ignore[union-attr]
+        assert url.endswith(f":{free_port}")
+        with urllib.request.urlopen(url + "/") as response:
+            assert "Pas encore d'espace personnel" in response.read().decode()
+        # The --fail knob: the first page under /portail-info is the maintenance page.
+        try:
+            urllib.request.urlopen(url + "/portail-info/salaries")
+            raise AssertionError("the maintenance knob did not apply")
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 503
+        with urllib.request.urlopen(url + "/portail-info/salaries") as response:
+            assert response.status == 200
+    finally:
+        run.proc.send_signal(signal.SIGINT)
+        run.finish(timeout=30)
+
+
+def test_mock_site_stays_on_loopback_unless_told(home: Path) -> None:
+    run = ToolRun(["mock-site", "--host", "0.0.0.0"], isolated_env(home))
+    assert run.finish(timeout=30) == 2, run.output
+    assert "--allow-public" in run.output
