@@ -1,9 +1,11 @@
 """`carsat-pilot doctor`: is this computer ready, and does the site still say what the
-flows expect? A canary for the day the real site changes: it opens the pages that need
-no login and looks for the words the flows use there."""
+flows expect? A canary for the day the real site changes: it walks the flows' pages that
+need no login — in a dry run that types nothing and sends no form — and checks that every
+field, list and button the flows use is still there, by the same words."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 from rich.console import Console
@@ -11,17 +13,18 @@ from rich.table import Table
 
 from carsat_pilot.browser import find_browser, has_display, open_context
 from carsat_pilot.errors import PilotError
-from carsat_pilot.textmatch import tolerant
 
-# The words the register and login flows look for before any personal data is typed.
-CANARIES: list[tuple[str, str, str]] = [
-    ("accueil", "text", "J'acc[èe]de [àa] mon espace personnel"),
-    ("accueil", "text", "Pas encore d'espace personnel"),
-    ("accueil", "link", "Je cr[ée]e mon espace$"),
-    ("accueil", "label", "S[ée]curit[ée] sociale"),
-    ("accueil", "label", "^\\s*Mot de passe"),
-    ("accueil", "button", "S'identifier avec FranceConnect"),
-]
+# What the dry run "types": nothing is typed, but the flows' templates need values.
+PLACEHOLDERS = {
+    "nir": "",
+    "civilite": "Madame",
+    "nom_naissance": "",
+    "prenom": "",
+    "date_naissance": "01/01/1970",
+    "password": "",
+}
+# The journeys whose first pages need no login, walked up to the person's first action.
+CANARY_FLOWS = (("register", "Inscription"), ("login", "Connexion"))
 
 
 @dataclass
@@ -49,53 +52,51 @@ def run_checks(base_url: str, browser_path: str | None) -> list[Check]:
             "" if has_display() else "utilisez --human terminal, ou xvfb-run",
         )
     )
-    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
     try:
         with sync_playwright() as playwright, open_context(playwright, found, headless=True) as context:
             checks.append(Check("Navigateur lancé", True, "démarre et s'arrête normalement"))
-            page = context.new_page()
-            try:
-                response = page.goto(base_url, wait_until="domcontentloaded", timeout=30000)
-            except PlaywrightError as exc:
-                checks.append(
-                    Check("Site joignable", False, str(exc).splitlines()[0][:120], "vérifiez la connexion à internet")
-                )
-                return checks
-            status = response.status if response else 0
-            checks.append(
-                Check(
-                    "Site joignable",
-                    status < 400,
-                    f"{base_url} répond ({status})",
-                    "" if status < 400 else "le site est peut-être en maintenance : réessayez plus tard",
-                )
-            )
-            for where_, kind, pattern in CANARIES:
-                rx = tolerant(pattern)
-                locator = {
-                    "text": page.get_by_text(rx),
-                    "link": page.get_by_role("link", name=rx),
-                    "button": page.get_by_role("button", name=rx).or_(page.get_by_role("link", name=rx)),
-                    "label": page.get_by_label(rx),
-                }[kind]
-                try:
-                    locator.first.wait_for(state="attached", timeout=5000)
-                    present = True
-                except PlaywrightError:
-                    present = False
-                checks.append(
-                    Check(
-                        f"Page {where_} : {kind} « {pattern} »",
-                        present,
-                        "présent" if present else "absent",
-                        "" if present else "le site a changé : mettez à jour flows/ (voir README)",
-                    )
-                )
+            for flow_name, label in CANARY_FLOWS:
+                checks.append(_walk(context, base_url, flow_name, label))
     except PilotError as exc:
         checks.append(Check("Navigateur lancé", False, exc.message, "réinstallez Chromium"))
     return checks
+
+
+def _walk(context: object, base_url: str, flow_name: str, label: str) -> Check:
+    from carsat_pilot.actions import ACTIONS
+    from carsat_pilot.engine import DryRunEnd, Engine
+    from carsat_pilot.events import EventBus
+    from carsat_pilot.flowspec import load_flow, load_site
+    from carsat_pilot.human import TerminalHuman
+
+    quiet = Console(file=io.StringIO())
+    engine = Engine(
+        context,  # type: ignore[arg-type]
+        load_site(),
+        TerminalHuman(quiet, 1.0, stream=io.StringIO("")),
+        EventBus(),
+        base_url,
+        PLACEHOLDERS,
+        actions=ACTIONS,
+    )
+    engine.dry_run = True
+    engine.page_timeout_s = 15.0
+    # Each walk starts on a page of its own; the previous walk's tabs are closed.
+    leftovers = list(context.pages)  # type: ignore[attr-defined]
+    engine.new_page()
+    for page in leftovers:
+        page.close()
+    try:
+        engine.run(load_flow(flow_name))
+    except DryRunEnd:
+        pass
+    except PilotError as exc:
+        seen = f"{len(engine.dry_checks)} éléments trouvés, puis : {exc.message}"
+        return Check(f"Parcours « {label} »", False, seen, "le site a changé : mettez à jour flows/ (voir README)")
+    found = ", ".join(engine.dry_checks)
+    return Check(f"Parcours « {label} »", True, f"{len(engine.dry_checks)} éléments présents : {found}")
 
 
 def show(console: Console, checks: list[Check]) -> bool:

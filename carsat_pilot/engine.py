@@ -66,6 +66,10 @@ ActionFn = Callable[["Engine", Mapping[str, str], bool], None]
 Recorder = Callable[[str], None]
 
 
+class DryRunEnd(Exception):
+    """A dry run reached the first step that belongs to the person."""
+
+
 class PageNotRecognized(PilotError):
     """The page is not the one the flow expects: the site changed, or went elsewhere."""
 
@@ -112,6 +116,10 @@ class Engine:
         self.just_sent: str | None = None
         self.recap: object | None = None  # shown by the `approve` action
         self.artifacts: Any = None  # carsat_pilot.artifacts.Artifacts, on request only
+        # doctor's canary: check the flow's words on the site, type and send nothing.
+        self.dry_run = False
+        self.dry_checks: list[str] = []
+        self._dry_touched: tuple[int, str] = (0, "")
         self._flow = ""
         self._step = 0
         self._total = 0
@@ -397,6 +405,8 @@ class Engine:
             raise
 
     def _dispatch(self, action: object) -> None:
+        if self.dry_run and self._dry(action):
+            return
         match action:
             case Goto(goto=path):
                 self.goto(self.url(path))
@@ -425,6 +435,58 @@ class Engine:
                 self.emit("info", milestone, milestone=milestone)
             case _:
                 raise PilotError(f"Action non prise en charge : {action!r}")
+
+    # ---------------------------------------------------------------- dry run
+    def _dry(self, action: object) -> bool:
+        """`doctor`'s canary: walk a flow on the real site without typing anything or
+        sending any form — check each field, list and button is where the flow expects it,
+        follow only plain navigation, stop at the first hand-over. True when handled."""
+        page = self.page
+
+        def present(what: str, build: Callable[[Page], Locator]) -> None:
+            self.wait_for(build, self.page_timeout_s, what=what, watch_messages=True)
+            self.dry_checks.append(what)
+
+        match action:
+            case Fill(fill=spec) | Select(select=spec):
+                present(f"« {readable(spec.label)} »", self.labelled(spec.label))
+            case Check(check=spec):
+                pattern = tolerant(spec.label)
+                present(f"« {readable(spec.label)} »", lambda p: p.get_by_role("checkbox", name=pattern))
+            case Choose(choose=spec):
+                group = tolerant(spec.group)
+                present(
+                    f"« {readable(spec.group)} »",
+                    lambda p: p.get_by_role("group", name=group).or_(p.get_by_label(group)).or_(p.get_by_text(group)),
+                )
+            case Call(call="date_of_birth", params=params):
+                group = tolerant(params["group"])
+                present(
+                    f"« {readable(params['group'])} »",
+                    lambda p: p.get_by_role("group", name=group).or_(p.get_by_label(group)),
+                )
+            case Call() | Record():
+                pass
+            case Click(click=target) if target.sends_form or self._dry_touched == (id(page), page.url):
+                # A button of a form: it would send it. Only its presence is checked.
+                present(f"« {readable(target.name)} »", self.clickable(target))
+            case Human(human=spec):
+                # The person's part is not played; the words it relies on are checked.
+                if "image" in spec.params:
+                    image = tolerant(spec.params["image"])
+                    present("l'image de sécurité", lambda p: p.get_by_role("img", name=image))
+                if "field" in spec.params and spec.kind == "captcha":
+                    present(f"« {readable(spec.params['field'])} »", self.labelled(spec.params["field"]))
+                if "submit" in spec.params and spec.kind == "captcha":
+                    present(
+                        f"« {readable(spec.params['submit'])} »", self.clickable(Target(name=spec.params["submit"]))
+                    )
+                raise DryRunEnd()
+            case _:
+                return False
+        if isinstance(action, (Fill, Select, Check, Choose, Call)):
+            self._dry_touched = (id(page), page.url)
+        return True
 
     # ---------------------------------------------------------------- actions
     def goto(self, url: str) -> None:
