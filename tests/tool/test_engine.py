@@ -146,3 +146,32 @@ def test_events_say_each_step(engine: Engine) -> None:
         ("step_started", 1, 1),
         ("step_done", 1, 1),
     ]
+
+
+def _address_page(engine: Engine, proposal: str) -> list[Event]:
+    seen: list[Event] = []
+    engine.bus.subscribe(seen.append)
+    engine.variables.update(
+        numero="12", complement="", voie="RUE DE LA GARE", code_postal="75012", ville="PARIS", pays="FRANCE"
+    )
+    _page(
+        engine,
+        "<button onclick=\"document.getElementById('p').hidden=false\">Valider votre voie</button>"
+        f"<section id='p' hidden><h3>Adresse normalisée</h3><address>{proposal}</address>"
+        "<p><button onclick=\"this.textContent='ok'\">Je confirme cette adresse</button></p></section>",
+    )
+    ACTIONS["confirm_address"](
+        engine, {"validate": "Valider votre voie", "accept": "confirme", "heading": "Adresse normalis[ée]e"}, False
+    )
+    assert engine.page.get_by_role("button", name="ok").count() == 1  # the proposal was accepted
+    return [e for e in seen if e.kind == "warning"]
+
+
+def test_the_advisor_is_told_when_the_site_rewrote_the_address(engine: Engine) -> None:
+    warnings = _address_page(engine, "12 R DE LA GARE<br>75012 PARIS<br>FRANCE")
+    assert len(warnings) == 1 and "12 R DE LA GARE" in warnings[0].message
+    assert warnings[0].data.get("private") == "yes"  # shown, not journaled
+
+
+def test_no_warning_when_the_site_kept_the_address(engine: Engine) -> None:
+    assert _address_page(engine, "12 RUE DE LA GARE<br>75012 PARIS<br>FRANCE") == []
