@@ -168,6 +168,29 @@ def _run_options(
     )
 
 
+# The command parameters every journey shares, passed on to _run_options by name.
+RUN_OPTION_NAMES = (
+    "base_url",
+    "headless",
+    "human",
+    "browser_path",
+    "yes",
+    "keep_open",
+    "lang",
+    "verbose",
+    "fresh",
+    "slow_mo",
+    "devtools_port",
+    "mailbox_url",
+    "debug_artifacts",
+)
+
+
+def _options_from(params: dict[str, Any]) -> Any:
+    """`_run_options` from a command's own parameters (its `locals()`)."""
+    return _run_options(**{name: params[name] for name in RUN_OPTION_NAMES if name in params})
+
+
 def _consent(options: Any, yes: bool, nir: str) -> None:
     """Seed, step 3: a mandataire may not register for someone else. The advisor says the
     person concerned is present and agrees, before any of their data is typed."""
@@ -217,21 +240,7 @@ def register(
     # The person's data first: a mistake there is said before anything else happens.
     if profile is not None:
         person = load_profile(profile)
-    options = _run_options(
-        base_url=base_url,
-        headless=headless,
-        human=human,
-        browser_path=browser_path,
-        yes=yes,
-        keep_open=keep_open,
-        lang=lang,
-        verbose=verbose,
-        fresh=fresh,
-        slow_mo=slow_mo,
-        devtools_port=devtools_port,
-        mailbox_url=mailbox_url,
-        debug_artifacts=debug_artifacts,
-    )
+    options = _options_from(locals())
     if profile is None:
         from carsat_pilot.collect import ask_profile
 
@@ -269,18 +278,7 @@ def activate(
     from carsat_pilot.passwords import read_password
 
     the_nir = _nir_from(profile, nir)
-    options = _run_options(
-        base_url=base_url,
-        headless=headless,
-        human=human,
-        browser_path=browser_path,
-        yes=yes,
-        keep_open=keep_open,
-        lang=lang,
-        verbose=verbose,
-        devtools_port=devtools_port,
-        debug_artifacts=debug_artifacts,
-    )
+    options = _options_from(locals())
     if not same_site(link, options.base_url):
         raise BadInput(
             "Ce lien ne mène pas au site de l'Assurance retraite : par sécurité il n'est pas "
@@ -359,20 +357,7 @@ def fetch_ris(
     surname = _surname_from(profile)
     if wait < 0:
         raise BadInput("--wait doit être un nombre de secondes positif.", "--wait")
-    options = _run_options(
-        base_url=base_url,
-        headless=headless,
-        human=human,
-        browser_path=browser_path,
-        yes=yes,
-        keep_open=keep_open,
-        lang=lang,
-        verbose=verbose,
-        fresh=fresh,
-        slow_mo=slow_mo,
-        devtools_port=devtools_port,
-        debug_artifacts=debug_artifacts,
-    )
+    options = _options_from(locals())
     from urllib.parse import urlsplit
 
     minimum = 1.0 if is_loopback(urlsplit(options.base_url).hostname or "") else 10.0

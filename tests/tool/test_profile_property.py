@@ -11,29 +11,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from carsat_pilot.cli import app
+from carsat_pilot.demo import DEMO_PROFILE
 from carsat_pilot.profile import parse_profile
 
-BASE = {
-    "nir": "1850775123456",
-    "civilite": "Monsieur",
-    "nom_naissance": "DUPONT",
-    "prenom": "Jean",
-    "date_naissance": "15/07/1985",
-    "adresse": {
-        "pays": "FRANCE",
-        "code_postal": "75012",
-        "ville": "PARIS",
-        "numero": "12",
-        "complement": "",
-        "voie": "RUE DE LA GARE",
-    },
-    "contact": {
-        "telephone": "0612345678",
-        "email": "jean.dupont@example.org",
-        "question_secrete": "Quel est le nom de votre premier animal de compagnie ?",
-        "reponse_secrete": "Medor",
-    },
-}
+# A valid person (the demo's): each case below breaks one field of it.
+BASE = DEMO_PROFILE
 
 # Values the site refuses, per field (dotted key).
 BAD: dict[str, list[Any]] = {
