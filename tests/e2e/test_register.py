@@ -162,3 +162,39 @@ def test_the_site_refusal_is_shown_verbatim_with_exit_3(home: Path, refusing_con
     assert "ne permettent pas de vous identifier" in run.output
     assert "Traceback" not in run.output
     assert state.registrations == []
+
+
+def test_register_without_a_profile_asks_every_field_in_the_terminal(replica: Replica, home: Path) -> None:
+    """No --profile: each field asked (a wrong one asked again), then the journey goes on."""
+    run = ToolRun(["register", "--base-url", replica.url, "--human", "terminal", "--yes"], isolated_env(home))
+    answers = [
+        "1850775123456",
+        "Monsieur",
+        "Dupont",
+        "Jean",
+        "31/02/1985",  # refused at once: asked again
+        "15/07/1985",
+        "FRANCE",
+        "75012",
+        "PARIS",
+        "12",
+        "",
+        "RUE DE LA GARE",
+        "0612345678",
+        EMAIL,
+        EMAIL,
+        "Quel est le nom de votre premier animal de compagnie ?",
+        "Medor",
+        "Medor",
+        "n",  # do not save the profile
+    ]
+    for answer in answers:
+        run.send(answer)
+    run.expect(r"saisissez.*captcha", timeout=90)
+    run.send(replica.state.latest_captcha_answer())
+    run.expect(r"lien d'activation")
+    run.send(replica.state.latest_email(EMAIL).activation_link)
+    assert run.finish() == 0, run.output
+    assert replica.state.accounts[NIR].status == "active"
+    assert "date" in run.output.lower() and "31/02/1985" not in str(replica.state.accounts[NIR].date_naissance)
+    assert not list(home.rglob("*.toml"))  # nothing saved when the person said no
