@@ -118,6 +118,7 @@ class Engine:
         self.artifacts: Any = None  # carsat_pilot.artifacts.Artifacts, on request only
         # doctor's canary: check the flow's words on the site, type and send nothing.
         self.dry_run = False
+        self.steps_done: list[str] = []  # what --keep-open reports to the advisor
         self.dry_checks: list[str] = []
         self._dry_touched: tuple[int, str] = (0, "")
         self._flow = ""
@@ -393,6 +394,7 @@ class Engine:
             self.run_action(action)
         if self.artifacts is not None:
             self.artifacts.capture(self.page, f"{self._flow}-{self._step}-{step.title}")
+        self.steps_done.append(step.title)
         self.emit("step_done", step.title)
 
     def run_action(self, action: object) -> None:

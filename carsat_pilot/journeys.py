@@ -166,7 +166,7 @@ def browser_session(
             bus.say("error", getattr(exc, "message", "interrompu"))
             if artifacts is not None:
                 artifacts.capture(engine.page, "erreur")
-            if options.keep_open and not isinstance(exc, (Interrupted, KeyboardInterrupt)):
+            if options.keep_open and not headless and not isinstance(exc, (Interrupted, KeyboardInterrupt)):
                 _keep_open(options, engine)
             raise
         finally:
@@ -176,7 +176,11 @@ def browser_session(
 
 def _keep_open(options: RunOptions, engine: Engine) -> None:
     """Leave the browser to the advisor, who can finish by hand; close when they do."""
-    options.console.print("Le navigateur reste ouvert pour terminer à la main. Fermez sa fenêtre pour finir.")
+    done = ", ".join(engine.steps_done) or "aucune étape"
+    options.console.print(
+        f"Le navigateur reste ouvert pour terminer à la main. Déjà fait par carsat-pilot : {done}. "
+        "Fermez la fenêtre du navigateur pour finir."
+    )
     try:
         engine.page.wait_for_event("close", timeout=0)
     except Exception:

@@ -73,10 +73,15 @@ def test_a_headed_register_under_xvfb(replica: Replica, home: Path, xvfb_display
     profile = write_profile(home)
     run = ToolRun(
         [
-            "register", "--profile", str(profile),
-            "--base-url", replica.url,
-            "--human", "terminal",
-            "--devtools-port", str(free_port),
+            "register",
+            "--profile",
+            str(profile),
+            "--base-url",
+            replica.url,
+            "--human",
+            "terminal",
+            "--devtools-port",
+            str(free_port),
             "--yes",
         ],
         env,
@@ -96,3 +101,44 @@ def test_a_headed_register_under_xvfb(replica: Replica, home: Path, xvfb_display
     assert len(replica.state.registrations) == 1
     assert len(replica.state.activations) == 1
     assert "Traceback" not in run.output
+
+
+def test_keep_open_leaves_the_browser_to_the_advisor_after_a_refusal(
+    home: Path, xvfb_display: str, free_port: int, playwright: object
+) -> None:
+    from mock_site import MockConfig, create_app, get_state, serve
+
+    app = create_app(MockConfig(unknown_nirs={NIR}))
+    state = get_state(app)
+    env = isolated_env(home)
+    env["DISPLAY"] = xvfb_display
+    profile = write_profile(home)
+    with serve(app) as server:
+        run = ToolRun(
+            [
+                "register",
+                "--profile",
+                str(profile),
+                "--base-url",
+                server.url,
+                "--human",
+                "terminal",
+                "--devtools-port",
+                str(free_port),
+                "--yes",
+                "--keep-open",
+            ],
+            env,
+        )
+        run.expect(r"saisissez.*captcha")
+        run.send(state.latest_captcha_answer())
+        line = run.expect(r"reste ouvert", timeout=60)
+        assert "Déjà fait par carsat-pilot" in line
+        # The advisor finishes by hand, then closes the window: the tool ends with the refusal.
+        browser = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{free_port}")  # type: ignore[attr-defined]
+        for page in browser.contexts[0].pages:
+            page.close()
+        browser.close()
+        code = run.finish(timeout=60)
+    assert code == 3, run.output
+    assert "ne permettent pas de vous identifier" in run.output
