@@ -80,11 +80,18 @@ def test_register_in_browser_mode_the_person_types_the_captcha_and_opens_the_ema
     profile = write_profile(home)
     run = ToolRun(
         [
-            "register", "--profile", str(profile),
-            "--base-url", replica.url,
-            "--human", "browser", "--headless",
-            "--devtools-port", str(free_port),
-            "--mailbox-url", f"{replica.url}/mailbox",
+            "register",
+            "--profile",
+            str(profile),
+            "--base-url",
+            replica.url,
+            "--human",
+            "browser",
+            "--headless",
+            "--devtools-port",
+            str(free_port),
+            "--mailbox-url",
+            f"{replica.url}/mailbox",
             "--yes",
         ],
         isolated_env(home),
@@ -122,9 +129,7 @@ def test_register_in_browser_mode_the_person_types_the_captcha_and_opens_the_ema
         # The tool fills the rest, registers, opens the mailbox in a new tab and says what to do.
         run.expect(r"Ouvrez l'e-mail")
         assert len(replica.state.registrations) == 1
-        mailbox = _find_page(
-            context, lambda p: p.url.startswith(f"{replica.url}/mailbox"), "the mailbox"
-        )
+        mailbox = _find_page(context, lambda p: p.url.startswith(f"{replica.url}/mailbox"), "the mailbox")
         assert "Ouvrez l'e-mail" in _overlay(mailbox)["instruction"]
         email = replica.state.latest_email(EMAIL)
         assert email is not None and email.activation_link
@@ -155,11 +160,18 @@ def test_after_a_wrong_captcha_the_overlay_follows_what_the_person_does(
     profile = write_profile(home)
     run = ToolRun(
         [
-            "register", "--profile", str(profile),
-            "--base-url", replica.url,
-            "--human", "browser", "--headless",
-            "--devtools-port", str(free_port),
-            "--no-activate", "--yes",
+            "register",
+            "--profile",
+            str(profile),
+            "--base-url",
+            replica.url,
+            "--human",
+            "browser",
+            "--headless",
+            "--devtools-port",
+            str(free_port),
+            "--no-activate",
+            "--yes",
         ],
         isolated_env(home),
     )
@@ -238,13 +250,23 @@ def test_fetch_ris_with_franceconnect_in_browser_mode(
     folder = home / "releves"
     run = ToolRun(
         [
-            "fetch-ris", "--nir", NIR, "--franceconnect",
-            "--download-dir", str(folder),
-            "--base-url", replica.url,
-            "--human", "browser", "--headless",
-            "--devtools-port", str(free_port),
-            "--refresh-interval", "1",
-            "--yes", "--verbose",
+            "fetch-ris",
+            "--nir",
+            NIR,
+            "--franceconnect",
+            "--download-dir",
+            str(folder),
+            "--base-url",
+            replica.url,
+            "--human",
+            "browser",
+            "--headless",
+            "--devtools-port",
+            str(free_port),
+            "--refresh-interval",
+            "1",
+            "--yes",
+            "--verbose",
         ],
         isolated_env(home, password=None),  # FranceConnect: the tool never needs the password
     )
@@ -275,3 +297,35 @@ def test_fetch_ris_with_franceconnect_in_browser_mode(
     assert files[0].read_bytes() == expected
     assert files[0].stat().st_mode & 0o777 == 0o600
     assert "Traceback" not in run.output
+
+
+def test_the_person_closing_the_browser_ends_with_exit_130_and_keeps_the_state(
+    replica: Replica, home: Path, free_port: int, playwright: Playwright
+) -> None:
+    profile = write_profile(home)
+    run = ToolRun(
+        [
+            "register",
+            "--profile",
+            str(profile),
+            "--base-url",
+            replica.url,
+            "--human",
+            "browser",
+            "--headless",
+            "--devtools-port",
+            str(free_port),
+            "--yes",
+        ],
+        isolated_env(home),
+    )
+    run.expect(r"Recopiez le code de l'image")
+    browser = _attach(playwright, free_port, run)
+    for page in browser.contexts[0].pages:
+        page.close()  # the person closes the window instead of typing the code
+    browser.close()
+    code = run.finish(timeout=60)
+    assert code == 130, run.output
+    assert "fermée" in run.output and "Traceback" not in run.output
+    assert replica.state.registrations == []
+    assert profile.exists()
