@@ -25,7 +25,7 @@ class BrowserFailed(PilotError):
 
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Playwright
+    from playwright.sync_api import BrowserContext, Playwright
 
 ENV_BROWSER = "CARSAT_PILOT_BROWSER"
 SYSTEM_BROWSERS = (
@@ -170,7 +170,3 @@ def open_context(
                 pass  # the person may have closed the window already
     finally:
         shutil.rmtree(profile_dir, ignore_errors=True)
-
-
-def launch_browser(playwright: Playwright, found: FoundBrowser, *, headless: bool) -> Browser:
-    return playwright.chromium.launch(**launch_args(found, headless=headless))  # type: ignore[arg-type]

@@ -149,7 +149,10 @@ def _run_options(
     if refusal:
         raise BadInput(refusal, "--human")
     find_browser(browser_path)  # a missing browser is said now, not after the questions
-    timeout = 900.0
+    from carsat_pilot.flowspec import load_site
+
+    # How long the person may take at a hand-over: site knowledge, in flows/site.yaml.
+    timeout = load_site().human_timeout_s
     person = (BrowserHuman if mode == "browser" else TerminalHuman)(console, timeout)
     return RunOptions(
         base_url=url,
@@ -234,6 +237,7 @@ def register(
 ) -> None:
     """Créer l'espace personnel de la personne (puis l'activer avec le lien reçu)."""
     from carsat_pilot import journeys
+    from carsat_pilot.checks import check_profile
     from carsat_pilot.passwords import read_password
     from carsat_pilot.profile import load_profile
 
@@ -245,6 +249,9 @@ def register(
         from carsat_pilot.collect import ask_profile
 
         person = ask_profile(console)
+    for warning in check_profile(person):
+        # Never stricter than the site: an unusual value is said, and the site decides.
+        console.print(f"[yellow]⚠ {warning}[/]")
     password = read_password(person.identity(), console=console)
     _consent(options, yes, person.nir)
     summary = journeys.register(options, person, password, activate=not no_activate)

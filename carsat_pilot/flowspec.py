@@ -250,7 +250,6 @@ class SiteSpec(Strict):
     """Knowledge about the whole site, shared by every flow."""
 
     name: str
-    official_hosts: list[str]
     cookie_banner: CookieBanner
     messages: list[SiteMessage]
     page_timeout_s: float = 30.0

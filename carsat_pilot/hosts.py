@@ -10,7 +10,6 @@ from carsat_pilot.errors import BadInput
 
 OFFICIAL_SITE = "https://www.lassuranceretraite.fr"
 OFFICIAL_DOMAINS = ("lassuranceretraite.fr",)
-FRANCECONNECT_DOMAINS = ("franceconnect.gouv.fr",)
 
 
 def _under(host: str, domains: tuple[str, ...]) -> bool:
@@ -59,12 +58,3 @@ def same_site(url: str, base_url: str) -> bool:
     if is_loopback(base_host):
         return host == base_host and target.port == base.port
     return target.scheme == "https" and _under(host, OFFICIAL_DOMAINS)
-
-
-def allowed_navigation(url: str, base_url: str) -> bool:
-    """Pages the browser may show while the tool drives it: the site, FranceConnect."""
-    if same_site(url, base_url):
-        return True
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    return parts.scheme == "https" and _under(host, FRANCECONNECT_DOMAINS)

@@ -8,7 +8,6 @@ holds the NIR masked and dates, never a secret."""
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from datetime import date, datetime
 from pathlib import Path
@@ -73,10 +72,3 @@ class StateStore:
         for key, value in extra.items():
             setattr(self.state, key, value)
         self.save()
-
-    def forget(self) -> None:
-        self.path.unlink(missing_ok=True)
-
-
-def load_state_json(path: Path) -> dict[str, Any]:
-    return dict(json.loads(path.read_text(encoding="utf-8")))

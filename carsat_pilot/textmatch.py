@@ -86,10 +86,6 @@ def literal(text: str) -> re.Pattern[str]:
     return tolerant(re.escape(text.strip()).replace("\\ ", " "))
 
 
-def same_words(a: str, b: str) -> bool:
-    return fold(a) == fold(b)
-
-
 def readable(pattern: str) -> str:
     """A flow pattern as a person reads it: « Je cr[ée]e mon espace$ » → « Je crée mon espace »."""
     first = pattern.split("|")[0]
