@@ -58,6 +58,7 @@ HIGHLIGHT_JS = """el => {
   const before = el.style.outline;
   el.style.outline = '3px solid #ffcc00';
   setTimeout(() => { el.style.outline = before; }, 1000);
+  return el.value;
 }"""
 # After this long without the page, the person is told the site is slow.
 SLOW_NOTICE_MS = 3000
@@ -540,21 +541,20 @@ class Engine:
             field.press_sequentially(value)
         else:
             field.fill(value)
-        self.highlight(field)
-        typed = field.input_value()
+        typed = self.highlight(field)
         if typed != value and fold(typed) != fold(value):
             # Some fields react only to key presses (masks, scripts): type them.
             field.fill("")
             field.press_sequentially(value)
 
-    def highlight(self, field: Locator) -> None:
-        """Show the person, for a moment, the field the tool just filled."""
-        if self.overlay is None:
-            return
+    def highlight(self, field: Locator) -> str:
+        """Show the person, for a moment, the field the tool just filled; return what the
+        field now holds (one round trip for both)."""
+        script = HIGHLIGHT_JS if self.overlay is not None else "el => el.value"
         try:
-            field.evaluate(HIGHLIGHT_JS)
+            return str(field.evaluate(script))
         except PlaywrightError:
-            pass  # a field gone with a page change needs no highlight
+            return ""  # a field gone with a page change: nothing to show or read back
 
     def select(self, label: str, option: str, *, wait: bool = False) -> None:
         if not option.strip():
