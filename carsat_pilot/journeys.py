@@ -17,7 +17,7 @@ from rich.table import Table
 from carsat_pilot.actions import ACTIONS
 from carsat_pilot.browser import find_browser, has_display, open_context
 from carsat_pilot.engine import ActionFn, Engine
-from carsat_pilot.errors import Interrupted, PilotError
+from carsat_pilot.errors import Interrupted, PilotError, SiteRefused
 from carsat_pilot.events import EventBus
 from carsat_pilot.flowspec import load_flow, load_site
 from carsat_pilot.hosts import is_loopback
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from carsat_pilot.profile import Profile
 
 
+# How many times fetch-ris logs in again after the site ended the session.
+SESSION_RETRIES = 3
 LOOPBACK_ONLY = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost"
 ACTIVE_SUMMARY = (
     "Votre espace personnel est actif : vous pouvez maintenant obtenir votre relevé (« carsat-pilot fetch-ris »)."
@@ -279,7 +281,18 @@ def fetch_ris(
 
         holder["relogin"] = relogin
         log_in()
-        engine.run(services, first_step=len(login.steps) + 1, total=total)
+        for attempt in range(1, SESSION_RETRIES + 1):
+            try:
+                engine.run(services, first_step=len(login.steps) + 1, total=total)
+                break
+            except SiteRefused:
+                # The session expired on the way (slow site, a pause): log in again and
+                # go on. A RIS request already sent is in the state file: not sent again.
+                expired = engine.last_signal is not None and engine.last_signal.kind == "session_expired"
+                if not expired or attempt == SESSION_RETRIES:
+                    raise
+                engine.emit("retry", "session expirée : reconnexion")
+                log_in()
         return ris.describe(holder["result"])
 
 

@@ -94,11 +94,11 @@ def test_an_error_right_after_the_ris_request_is_never_sent_again(home: Path) ->
 
 
 def test_an_expired_session_logs_in_again_and_goes_on(home: Path) -> None:
-    app = create_app(MockConfig(ris_delay_s=3, session_expiry_s=1.5))
+    app = create_app(MockConfig(ris_delay_s=6, session_expiry_s=3))
     state = get_state(app)
     with serve(app) as server:
         state.add_account(NIR, PASSWORD, ris_available=False)
-        run = _fetch(server.url, home, "--refresh-interval", "2")
+        run = _fetch(server.url, home, "--refresh-interval", "4")
         code = run.finish()
     assert code == 0, run.output
     assert "session expirée" in run.output
