@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import date, timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 from stdnum.fr import nir as stdnum_nir
 
 from carsat_pilot import checks
+from carsat_pilot.demo import DEMO_PROFILE
 from carsat_pilot.errors import BadInput, ExitCode
 from carsat_pilot.profile import Profile, parse_profile
 
@@ -124,8 +126,7 @@ def test_valid_nirs_match_their_identity(nir: str) -> None:
 def test_sex_mismatch_names_both_fields() -> None:
     error = refused(checks.check_nir_matches_identity, "1850775123456", "Madame", date(1985, 7, 15))
     assert error.message == (
-        "Le n° de sécurité sociale (nir) indique un homme mais la civilité (civilite) est "
-        "« Madame »."
+        "Le n° de sécurité sociale (nir) indique un homme mais la civilité (civilite) est « Madame »."
     )
     error = refused(checks.check_nir_civilite, "2951099126111", "Monsieur")
     assert "une femme" in error.message
@@ -158,9 +159,7 @@ def consistent_identities(draw: st.DrawFn) -> tuple[str, checks.Civilite, date]:
             st.integers(50, 99),
         )
     )
-    department = draw(
-        st.one_of(st.integers(1, 99).map(lambda d: f"{d:02d}"), st.sampled_from(["2A", "2B"]))
-    )
+    department = draw(st.one_of(st.integers(1, 99).map(lambda d: f"{d:02d}"), st.sampled_from(["2A", "2B"])))
     rest = draw(st.text(alphabet="0123456789", min_size=6, max_size=6))
     nir = f"{sex}{born.year % 100:02d}{month:02d}{department}{rest}"
     return nir, civilite, born
@@ -177,9 +176,7 @@ def test_any_consistent_nir_is_accepted(identity: tuple[str, checks.Civilite, da
 
 
 @given(consistent_identities(), st.sampled_from("05693"))
-def test_corrupted_sex_digit_is_refused(
-    identity: tuple[str, checks.Civilite, date], digit: str
-) -> None:
+def test_corrupted_sex_digit_is_refused(identity: tuple[str, checks.Civilite, date], digit: str) -> None:
     nir, civilite, born = identity
     corrupted = digit + nir[1:]
     if digit == "3":  # a real (rare) digit: accepted alone, refused against Madame
@@ -205,9 +202,7 @@ def test_opposite_civilite_is_refused(identity: tuple[str, checks.Civilite, date
     consistent_identities(),
     st.one_of(st.just(0), st.integers(13, 19), st.integers(43, 49)),
 )
-def test_impossible_month_is_refused(
-    identity: tuple[str, checks.Civilite, date], month: int
-) -> None:
+def test_impossible_month_is_refused(identity: tuple[str, checks.Civilite, date], month: int) -> None:
     nir, _, _ = identity
     error = refused(checks.check_nir, f"{nir[:3]}{month:02d}{nir[5:]}")
     assert error.field == "nir"
@@ -265,9 +260,7 @@ def test_names() -> None:
     assert refused(checks.normalize_prenom, "J3an").field == "prenom"
 
 
-@pytest.mark.parametrize(
-    "raw", ["15/07/1985", "15/7/1985", "1985-07-15", " 15-07-1985 ", "15.07.1985"]
-)
+@pytest.mark.parametrize("raw", ["15/07/1985", "15/7/1985", "1985-07-15", " 15-07-1985 ", "15.07.1985"])
 def test_birth_date_formats(raw: str) -> None:
     assert checks.parse_birth_date(raw) == date(1985, 7, 15)
 
@@ -278,10 +271,7 @@ def test_birth_date_five_seven() -> None:
 
 def test_impossible_date_message_is_the_documented_sentence() -> None:
     error = refused(checks.parse_birth_date, "31/02/1985")
-    assert error.message == (
-        "Le champ « date_naissance » doit être une date au format JJ/MM/AAAA "
-        "(reçu : 31/02/1985)."
-    )
+    assert error.message == ("Le champ « date_naissance » doit être une date au format JJ/MM/AAAA (reçu : 31/02/1985).")
     assert error.field == "date_naissance"
 
 
@@ -389,27 +379,8 @@ def test_secret_answer_is_never_echoed() -> None:
 
 
 def design_profile(**changes: object) -> dict[str, object]:
-    data: dict[str, object] = {
-        "nir": "1850775123456",
-        "civilite": "Monsieur",
-        "nom_naissance": "DUPONT",
-        "prenom": "Jean",
-        "date_naissance": "15/07/1985",
-        "adresse": {
-            "pays": "FRANCE",
-            "code_postal": "75012",
-            "ville": "PARIS",
-            "numero": "12",
-            "complement": "",
-            "voie": "RUE DE LA GARE",
-        },
-        "contact": {
-            "telephone": "0612345678",
-            "email": "jean.dupont@example.org",
-            "question_secrete": "Quel est le nom de votre premier animal de compagnie ?",
-            "reponse_secrete": "Medor",
-        },
-    }
+    """DESIGN.md's example profile (the demo's person), with some keys changed."""
+    data: dict[str, object] = copy.deepcopy(DEMO_PROFILE)
     data.update(changes)
     return data
 
@@ -434,9 +405,7 @@ def test_check_profile_reports_the_first_error_in_form_order() -> None:
             | {
                 "nir": "1850775123456",
                 "civilite": "Madame",
-                "contact": good.contact.model_construct(
-                    **(dict(good.contact) | {"email": "pas-un-email"})
-                ),
+                "contact": good.contact.model_construct(**(dict(good.contact) | {"email": "pas-un-email"})),
             }
         )
     )
