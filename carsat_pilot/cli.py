@@ -58,6 +58,12 @@ Verbose = Annotated[bool, typer.Option("--verbose", help="Plus de détails (et l
 ProfileOpt = Annotated[Path | None, typer.Option("--profile", help="Fichier profil TOML de la personne.")]
 Fresh = Annotated[bool, typer.Option("--fresh", help="Ignorer ce qui a déjà été fait (état enregistré).")]
 SlowMo = Annotated[int, typer.Option("--slow-mo", help="Ralentir chaque action (ms), pour expliquer à la personne.")]
+DownloadDir = Annotated[
+    Path | None, typer.Option("--download-dir", help="Dossier où enregistrer le relevé (par défaut Documents/RIS).")
+]
+Wait = Annotated[
+    float, typer.Option("--wait", help="Attente maximale du relevé demandé, en secondes (15 min par défaut).")
+]
 DebugArtifacts = Annotated[
     Path | None,
     typer.Option(
@@ -323,12 +329,8 @@ def fetch_ris(
     nir: Annotated[
         str | None, typer.Option("--nir", help="N° de Sécurité sociale (13 chiffres), si pas de profil.")
     ] = None,
-    download_dir: Annotated[
-        Path | None, typer.Option("--download-dir", help="Dossier où enregistrer le relevé (par défaut Documents/RIS).")
-    ] = None,
-    wait: Annotated[
-        float, typer.Option("--wait", help="Attente maximale du relevé demandé, en secondes (15 min par défaut).")
-    ] = 900.0,
+    download_dir: DownloadDir = None,
+    wait: Wait = 900.0,
     accept_archived: Annotated[
         bool, typer.Option("--accept-archived", help="Accepter un relevé plus ancien que la demande du jour.")
     ] = False,
@@ -553,13 +555,8 @@ def session(
     verbose: Verbose = False,
     slow_mo: SlowMo = 0,
     mailbox_url: MailboxUrl = None,
-    download_dir: Annotated[
-        Path | None,
-        typer.Option("--download-dir", help="Dossier où enregistrer le relevé (par défaut Documents/RIS)."),
-    ] = None,
-    wait: Annotated[
-        float, typer.Option("--wait", help="Attente maximale du relevé demandé, en secondes (15 min par défaut).")
-    ] = 900.0,
+    download_dir: DownloadDir = None,
+    wait: Wait = 900.0,
     summary: Annotated[
         Path | None,
         typer.Option(

@@ -9,6 +9,7 @@ not a time-out in front of a person.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -320,7 +321,12 @@ def load_flow(name_or_path: str | Path) -> Flow:
 
 
 def load_site(path: Path | None = None) -> SiteSpec:
-    path = path or flows_dir() / "site.yaml"
+    """The site's shared knowledge; read once per process (the model is frozen)."""
+    return _load_site(path or flows_dir() / "site.yaml")
+
+
+@lru_cache(maxsize=4)
+def _load_site(path: Path) -> SiteSpec:
     data = _load_yaml(path)
     try:
         return SiteSpec.model_validate(data)

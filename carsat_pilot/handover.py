@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from playwright.sync_api import Error as PlaywrightError
 
+from carsat_pilot.engine import PageNotRecognized
 from carsat_pilot.errors import BadInput, PilotError, SiteRefused, TimedOut
 from carsat_pilot.flowspec import HumanSpec, Target
 from carsat_pilot.hosts import same_site
@@ -202,10 +203,8 @@ def _activation_in_browser(engine: Engine, spec: HumanSpec) -> None:
             return
         try:
             engine.wait_for(marker, PASTE_CHECK_S, what="la page d'activation")
-        except PilotError as exc:
-            if exc.__class__.__name__ != "PageNotRecognized":
-                raise
-            continue
+        except PageNotRecognized:
+            continue  # not opened yet: look for a pasted link again
         engine.variables["activation_link"] = engine.page.url
         _done(engine, spec)
         return

@@ -122,14 +122,8 @@ class RisPage:
         self.params = params
 
     def _link(self, key: str) -> Locator:
-        pattern = tolerant(self.params[key])
-        page = self.engine.page
-        return (
-            page.get_by_role("link", name=pattern)
-            .or_(page.get_by_role("button", name=pattern))
-            .filter(visible=True)
-            .first
-        )
+        build = self.engine.clickable(Target(name=self.params[key]))
+        return build(self.engine.page).filter(visible=True).first
 
     def offered(self) -> tuple[Locator, date | None] | None:
         link = self._link("download")

@@ -27,6 +27,27 @@ FIND_TIMEOUT_S = 30.0
 CAPTCHA_LABEL = "Recopiez le texte de l'image"
 
 
+def _register_in_browser(replica: Replica, profile: Path, home: Path, port: int, *extra: str) -> ToolRun:
+    """`register` in browser mode, its browser reachable over CDP for the test's « person »."""
+    return ToolRun(
+        [
+            "register",
+            "--profile",
+            str(profile),
+            "--base-url",
+            replica.url,
+            "--human",
+            "browser",
+            "--headless",
+            "--devtools-port",
+            str(port),
+            *extra,
+            "--yes",
+        ],
+        isolated_env(home),
+    )
+
+
 def _attach(playwright: Playwright, port: int, run: ToolRun) -> Browser:
     """Connect to the tool's Chromium once it listens; a bounded retry on connection errors."""
     deadline = time.monotonic() + ATTACH_TIMEOUT_S
@@ -78,24 +99,7 @@ def test_register_in_browser_mode_the_person_types_the_captcha_and_opens_the_ema
     replica: Replica, home: Path, free_port: int, playwright: Playwright
 ) -> None:
     profile = write_profile(home)
-    run = ToolRun(
-        [
-            "register",
-            "--profile",
-            str(profile),
-            "--base-url",
-            replica.url,
-            "--human",
-            "browser",
-            "--headless",
-            "--devtools-port",
-            str(free_port),
-            "--mailbox-url",
-            f"{replica.url}/mailbox",
-            "--yes",
-        ],
-        isolated_env(home),
-    )
+    run = _register_in_browser(replica, profile, home, free_port, "--mailbox-url", f"{replica.url}/mailbox")
     browser: Browser | None = None
     try:
         run.expect(r"Recopiez le code de l'image")
@@ -158,23 +162,7 @@ def test_after_a_wrong_captcha_the_overlay_follows_what_the_person_does(
     code, the tool goes on (the captcha instruction leaves the overlay) without first
     waiting out a page time-out for a captcha field that is no longer there."""
     profile = write_profile(home)
-    run = ToolRun(
-        [
-            "register",
-            "--profile",
-            str(profile),
-            "--base-url",
-            replica.url,
-            "--human",
-            "browser",
-            "--headless",
-            "--devtools-port",
-            str(free_port),
-            "--no-activate",
-            "--yes",
-        ],
-        isolated_env(home),
-    )
+    run = _register_in_browser(replica, profile, home, free_port, "--no-activate")
     browser: Browser | None = None
     told_in_page = told_in_terminal = moved_on = False
     said_then: list[str] = []
@@ -303,22 +291,7 @@ def test_the_person_closing_the_browser_ends_with_exit_130_and_keeps_the_state(
     replica: Replica, home: Path, free_port: int, playwright: Playwright
 ) -> None:
     profile = write_profile(home)
-    run = ToolRun(
-        [
-            "register",
-            "--profile",
-            str(profile),
-            "--base-url",
-            replica.url,
-            "--human",
-            "browser",
-            "--headless",
-            "--devtools-port",
-            str(free_port),
-            "--yes",
-        ],
-        isolated_env(home),
-    )
+    run = _register_in_browser(replica, profile, home, free_port)
     run.expect(r"Recopiez le code de l'image")
     browser = _attach(playwright, free_port, run)
     for page in browser.contexts[0].pages:
