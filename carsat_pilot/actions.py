@@ -11,7 +11,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from carsat_pilot.engine import OPTIONAL_WAIT_S, ActionFn, PageNotRecognized
 from carsat_pilot.errors import BadInput
 from carsat_pilot.flowspec import Target
-from carsat_pilot.textmatch import fold, readable, tolerant
+from carsat_pilot.textmatch import fold, readable, words
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
@@ -23,32 +23,41 @@ def date_of_birth(engine: Engine, params: Mapping[str, str], optional: bool) -> 
     """The birth date as the site asks it: three boxes (JJ / MM / AAAA) in one labelled
     group, or a single box taking JJ/MM/AAAA."""
     day, month, year = params["value"].split("/")
-    group_re = tolerant(params["group"])
+    group_re = words(params["group"])
 
     def build(page: Page) -> Locator:
         return page.get_by_role("group", name=group_re).or_(page.get_by_label(group_re))
 
-    found = engine.wait_for(build, engine.page_timeout_s, what=f"la date « {params['group']} »")
+    found = engine.wait_for(
+        build, engine.page_timeout_s, what=f"la date « {readable(params['group'])} »", watch_messages=True
+    )
     boxes = found.get_by_role("textbox").or_(found.get_by_role("spinbutton"))
     count = boxes.count()
     if count >= 3:
         for box, value in zip(boxes.all()[:3], (day, month, year), strict=True):
             box.fill(value)
+        engine.highlight(boxes.first)
     else:
-        found.fill(params["value"]) if count == 0 else boxes.first.fill(params["value"])
+        single = found if count == 0 else boxes.first
+        single.fill(params["value"])
+        engine.highlight(single)
 
 
 def confirm_address(engine: Engine, params: Mapping[str, str], optional: bool) -> None:
     """« Valider votre voie »: the site may answer with its normalized form of the address.
     Show the advisor what it changed, then accept it."""
     engine.click(Target(name=params["validate"]))
-    accept_re = tolerant(params["accept"])
+    accept_re = words(params["accept"])
+    # The proposal may come in a dialog of its own: one that says the heading's words.
+    dialog_re = words("…" + readable(params["heading"]) + "…") if params.get("heading") else None
 
     def proposal(page: Page) -> Locator:
         return page.get_by_role("button", name=accept_re).or_(page.get_by_role("link", name=accept_re))
 
     try:
-        button = engine.wait_for(proposal, OPTIONAL_WAIT_S, what="la proposition d'adresse", watch_messages=True)
+        button = engine.wait_for(
+            proposal, OPTIONAL_WAIT_S, what="la proposition d'adresse", watch_messages=True, dialog=dialog_re
+        )
     except PageNotRecognized:
         engine.emit("info", "le site n'a pas proposé d'autre écriture de l'adresse")
         return
@@ -59,7 +68,7 @@ def confirm_address(engine: Engine, params: Mapping[str, str], optional: bool) -
     if shown and shown_words != fold(typed).split():
         # Shown to the advisor, kept out of the journal (an address is personal data).
         engine.emit("warning", f"adresse retenue par le site : {shown}", private="yes")
-    button.click()
+    engine.press(button, f"le bouton « {readable(params['accept'])} »")
 
 
 def _proposal_text(engine: Engine, heading: str, button: Locator) -> str:

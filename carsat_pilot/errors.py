@@ -55,3 +55,16 @@ class TimedOut(PilotError):
 
 class Interrupted(PilotError):
     exit_code = ExitCode.INTERRUPTED
+
+
+class Drift(PilotError):
+    """The page is not what the procedure expects at this step (the site changed, or
+    went elsewhere): `step` and `expected` name the step and the words not found."""
+
+    exit_code = ExitCode.SITE_UNAVAILABLE
+
+    def __init__(self, message: str, *, expected: str = "", found: str = "", step: str = "") -> None:
+        super().__init__(message)
+        self.expected = expected
+        self.found = found
+        self.step = step

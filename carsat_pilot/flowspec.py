@@ -38,10 +38,28 @@ class Strict(BaseModel):
 
 
 def _check_pattern(value: str) -> str:
+    """site.yaml's messages: regular expressions, searched inside the site's sentences."""
     try:
         re.compile(value)
     except re.error as exc:
         raise ValueError(f"motif invalide {value!r} : {exc}") from exc
+    return value
+
+
+# What betrays a regular expression where a flow should copy the site's words.
+_REGEX_SYNTAX = re.compile(r"[\\\[\]^$]|\.\*|\(\?|\?\)")
+
+
+def _check_words(value: str) -> str:
+    """Flows name things by the site's words, as written on the page: plain text,
+    alternatives separated by « | », « … » where a part is enough."""
+    if _REGEX_SYNTAX.search(value):
+        raise ValueError(
+            f"{value!r} : écrivez les mots du site tels quels (« | » entre deux écritures, « … » pour une "
+            "partie), sans expression régulière"
+        )
+    if not all(alt.strip().strip("…").strip() for alt in value.split("|")):
+        raise ValueError(f"{value!r} : une des écritures est vide")
     return value
 
 
@@ -60,7 +78,7 @@ class Target(Strict):
     sends_form: bool = False
     timeout_s: float | None = None
 
-    _p = field_validator("name")(_check_pattern)
+    _p = field_validator("name")(_check_words)
 
 
 class Goto(Strict):
@@ -77,9 +95,8 @@ class FillSpec(Strict):
     value: str
     # Fields that refuse pasting (« ne pas copier-coller ») are typed key by key.
     keys: bool = False
-    secret: bool = False
 
-    _p = field_validator("label")(_check_pattern)
+    _p = field_validator("label")(_check_words)
 
 
 class Fill(Strict):
@@ -93,7 +110,7 @@ class SelectSpec(Strict):
     # The list is filled by the page's script after another field changes: wait for it.
     wait_for_options: bool = False
 
-    _p = field_validator("label")(_check_pattern)
+    _p = field_validator("label")(_check_words)
 
 
 class Select(Strict):
@@ -104,7 +121,7 @@ class Select(Strict):
 class CheckSpec(Strict):
     label: Pattern
 
-    _p = field_validator("label")(_check_pattern)
+    _p = field_validator("label")(_check_words)
 
 
 class Check(Strict):
@@ -118,7 +135,7 @@ class ChooseSpec(Strict):
     group: Pattern
     option: str
 
-    _p = field_validator("group")(_check_pattern)
+    _p = field_validator("group")(_check_words)
 
 
 class Choose(Strict):
@@ -139,7 +156,7 @@ class ExpectSpec(Strict):
             raise ValueError("indiquer exactement un de « text » ou « heading »")
         for value in (self.text, self.heading):
             if value is not None:
-                _check_pattern(value)
+                _check_words(value)
         return self
 
 
@@ -221,9 +238,12 @@ class Step(Strict):
     title: str
     # How the page of this step is recognized before acting on it.
     page: Pattern | None = None
+    # What the procedure says to do here, for the advisor when the page has changed and
+    # the step must be done by hand (« Cliquez sur « Valider votre voie » … »).
+    say: str | None = None
     do: list[Action]
 
-    _p = field_validator("page")(lambda v: v if v is None else _check_pattern(v))
+    _p = field_validator("page")(lambda v: v if v is None else _check_words(v))
 
 
 class Flow(Strict):
@@ -236,22 +256,38 @@ class SiteMessage(Strict):
     """A message of the site and what it means for the journey."""
 
     pattern: Pattern
-    kind: Literal["refused", "unavailable", "session_expired", "link_expired", "already_asked", "wrong_captcha"]
+    # « notice »: an information the site shows beside its pages (a planned maintenance),
+    # which means nothing for the journey; listed first so it wins over « unavailable ».
+    kind: Literal[
+        "notice", "refused", "unavailable", "session_expired", "link_expired", "already_asked", "wrong_captcha"
+    ]
     advice: str  # our French sentence: what to do next
 
     _p = field_validator("pattern")(_check_pattern)
 
 
-class CookieBanner(Strict):
-    refuse: Pattern
-    accept: Pattern
+class Interruption(Strict):
+    """A banner or dialog that may cover any page at any moment (cookie consent, a
+    survey, « votre session va expirer »): recognized by what it says, answered by one of
+    its buttons, the first of `press` that it shows."""
+
+    name: str  # for the journal: « bandeau des cookies »
+    words: Pattern  # what the banner says (« … » for a part of its text)
+    press: list[Pattern] = Field(min_length=1)  # its buttons, the preferred answer first
+
+    _w = field_validator("words")(_check_words)
+
+    @field_validator("press")
+    @classmethod
+    def _p(cls, value: list[str]) -> list[str]:
+        return [_check_words(item) for item in value]
 
 
 class SiteSpec(Strict):
     """Knowledge about the whole site, shared by every flow."""
 
     name: str
-    cookie_banner: CookieBanner
+    interruptions: list[Interruption] = Field(default_factory=list)
     messages: list[SiteMessage]
     page_timeout_s: float = 30.0
     human_timeout_s: float = 900.0

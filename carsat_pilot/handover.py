@@ -17,7 +17,7 @@ from carsat_pilot.errors import BadInput, PilotError, SiteRefused, TimedOut
 from carsat_pilot.flowspec import HumanSpec, Target
 from carsat_pilot.hosts import same_site
 from carsat_pilot.human import TerminalHuman
-from carsat_pilot.textmatch import tolerant
+from carsat_pilot.textmatch import words
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
@@ -37,7 +37,7 @@ def _param(spec: HumanSpec, key: str) -> str:
 
 
 def _marker(engine: Engine, pattern: str) -> Callable[[Page], Locator]:
-    compiled = tolerant(engine.render(pattern))
+    compiled = words(engine.render(pattern))
     return lambda p: p.get_by_role("heading", name=compiled).or_(p.get_by_text(compiled))
 
 
@@ -74,6 +74,9 @@ def _wait_after_submit(engine: Engine, spec: HumanSpec, timeout_s: float) -> boo
             timeout_s,
             what=f"la page « {spec.params['next']} »",
             watch_messages=True,
+            # The person may be typing (browser mode): a quiet page is not a changed site.
+            settle=engine.human.mode != "browser",
+            unique=False,
         )
     except SiteRefused:
         if engine.last_signal is not None and engine.last_signal.kind == "wrong_captcha":
@@ -83,11 +86,12 @@ def _wait_after_submit(engine: Engine, spec: HumanSpec, timeout_s: float) -> boo
 
 
 def _captcha_image(engine: Engine, spec: HumanSpec) -> bytes:
-    image_re = tolerant(_param(spec, "image"))
+    image_re = words(_param(spec, "image"))
     image = engine.wait_for(
         lambda p: p.get_by_role("img", name=image_re),
         engine.page_timeout_s,
         what="l'image de sécurité",
+        watch_messages=True,
     )
     # The screenshot must show the image itself, not a half-loaded placeholder.
     engine.page.wait_for_function("el => el.complete && el.naturalWidth > 0", arg=image.element_handle())
@@ -202,7 +206,7 @@ def _activation_in_browser(engine: Engine, spec: HumanSpec) -> None:
             _done(engine, spec)
             return
         try:
-            engine.wait_for(marker, PASTE_CHECK_S, what="la page d'activation")
+            engine.wait_for(marker, PASTE_CHECK_S, what="la page d'activation", settle=False, unique=False)
         except PageNotRecognized:
             continue  # not opened yet: look for a pasted link again
         engine.variables["activation_link"] = engine.page.url
@@ -217,13 +221,15 @@ def _activation_in_browser(engine: Engine, spec: HumanSpec) -> None:
 # ------------------------------------------------------------------ one-time code
 def one_time_code(engine: Engine, spec: HumanSpec) -> None:
     """Some sites send a code by e-mail or SMS after the password: only when asked."""
-    asked_re = tolerant(_param(spec, "asked"))
+    asked_re = words(_param(spec, "asked"))
     next_marker = _marker(engine, _param(spec, "next"))
 
     def either(page: Page) -> Locator:
         return page.get_by_text(asked_re).or_(next_marker(page))
 
-    engine.wait_for(either, engine.page_timeout_s, what="la suite de la connexion", watch_messages=True)
+    engine.wait_for(
+        either, engine.page_timeout_s, what="la suite de la connexion", watch_messages=True, unique=False
+    )
     if not engine.page.get_by_text(asked_re).first.is_visible():
         return  # no code asked: already in
     if engine.human.mode == "browser":
@@ -233,6 +239,8 @@ def one_time_code(engine: Engine, spec: HumanSpec) -> None:
             engine.human.timeout_s,
             what="l'espace personnel",
             watch_messages=True,
+            settle=False,
+            unique=False,
         )
         _done(engine, spec)
         return
@@ -254,5 +262,7 @@ def franceconnect(engine: Engine, spec: HumanSpec) -> None:
         engine.human.timeout_s,
         what="le retour dans l'espace personnel",
         watch_messages=True,
+        settle=False,
+        unique=False,
     )
     _done(engine, spec)

@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from playwright.sync_api import Error as PlaywrightError
 from rich.console import Console
 from rich.table import Table
 
 from carsat_pilot.actions import ACTIONS
 from carsat_pilot.browser import find_browser, has_display, open_context
 from carsat_pilot.engine import ActionFn, Engine
-from carsat_pilot.errors import Interrupted, PilotError, SiteRefused
+from carsat_pilot.errors import Drift, Interrupted, PilotError, SiteRefused
 from carsat_pilot.events import EventBus
 from carsat_pilot.flowspec import load_flow, load_site
 from carsat_pilot.hosts import is_loopback
@@ -153,6 +154,8 @@ def browser_session(
             assume_yes=options.assume_yes,
             recorder=store.record,
             actions={**ACTIONS, **(actions or {})},
+            # A person can act in a visible browser: a changed page is handed to the advisor.
+            visible=not headless,
         )
         artifacts = None
         if options.debug_artifacts is not None:
@@ -162,7 +165,12 @@ def browser_session(
             engine.artifacts = artifacts
             options.console.print(f"[yellow]{WARNING}[/]")
         try:
-            yield engine, store
+            try:
+                yield engine, store
+            except PlaywrightError as exc:
+                # No raw browser error reaches the person: a closed window, or a page that
+                # did not behave as the procedure expects (the site changed).
+                raise _as_pilot_error(exc, engine) from exc
             bus.say("journey_done", "terminé")
         except (PilotError, KeyboardInterrupt) as exc:
             bus.say("error", getattr(exc, "message", "interrompu"))
@@ -174,6 +182,16 @@ def browser_session(
         finally:
             view.close()
             options.human.close()
+
+
+def _as_pilot_error(exc: PlaywrightError, engine: Engine) -> PilotError:
+    if "closed" in str(exc).lower() or all(page.is_closed() for page in engine.context.pages):
+        return Interrupted("La fenêtre du navigateur a été fermée : la démarche est interrompue.")
+    return Drift(
+        "La page n'a pas réagi comme la procédure le prévoit : le site a peut-être changé. Rien n'a été "
+        "envoyé après ce point ; lancez « carsat-pilot doctor » ou terminez à la main.",
+        expected="la suite de la procédure",
+    )
 
 
 def _keep_open(options: RunOptions, engine: Engine) -> None:
@@ -272,12 +290,13 @@ def fetch_ris(
                 # « SI VOUS AVEZ DEJA UN COMPTE CARSAT »: the seed's other way in.
                 engine.emit("warning", "entrée habituelle introuvable : passage par l'espace Salariés")
                 engine.run(load_flow("fetch_ris_other_entry"), total=total)
-            engine.run_step_numbered(login.steps[1], 2, total)
+            engine.run(login.model_copy(update={"steps": login.steps[1:]}), first_step=2, total=total)
 
         def relogin() -> None:
             # Back to the relevé page after a session expired; the request is not repeated.
             log_in()
-            engine.run_step_numbered(services.steps[0], len(login.steps) + 1, total)
+            first = services.model_copy(update={"steps": services.steps[:1]})
+            engine.run(first, first_step=len(login.steps) + 1, total=total)
 
         holder["relogin"] = relogin
         log_in()

@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING
 
 from playwright.sync_api import Error as PlaywrightError
 
+from carsat_pilot.engine import AmbiguousMatch, PageNotRecognized
 from carsat_pilot.errors import SiteRefused, TimedOut
 from carsat_pilot.flowspec import Target
 from carsat_pilot.pacing import pause
-from carsat_pilot.textmatch import tolerant
+from carsat_pilot.textmatch import readable, words
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
@@ -121,18 +122,24 @@ class RisPage:
         self.engine = engine
         self.params = params
 
-    def _link(self, key: str) -> Locator:
-        build = self.engine.clickable(Target(name=self.params[key]))
-        return build(self.engine.page).filter(visible=True).first
-
     def offered(self) -> tuple[Locator, date | None] | None:
-        link = self._link("download")
-        if link.count() == 0:
+        """The download link, if the page offers one — the step's own, never a look-alike."""
+        build = self.engine.clickable(Target(name=self.params["download"]))
+        what = f"le lien « {readable(self.params['download'])} »"
+        try:
+            link = self.engine.pick(build(self.engine.page), what=what)
+        except AmbiguousMatch as exc:
+            raise PageNotRecognized(
+                f"{exc.count} liens correspondent à {what} : carsat-pilot ne choisit pas au hasard.",
+                expected=what,
+                step=self.engine.flow_name,
+            ) from exc
+        if link is None:
             return None
         return link, _offered_date(link.inner_text())
 
     def says(self, key: str) -> bool:
-        locator = self.engine.page.get_by_text(tolerant(self.params[key])).filter(visible=True)
+        locator = self.engine.page.get_by_text(words(self.params[key])).filter(visible=True)
         return locator.count() > 0
 
     def request(self) -> None:
@@ -155,7 +162,7 @@ class RisPage:
             lambda response: response.request.resource_type in answer_types,
             timeout=self.engine.page_timeout_s * 1000,
         ):
-            button.click()
+            self.engine.press(button, "le bouton « Rafraîchir »")
         # The answer came; the page puts it in place a moment later, replacing the old block.
         try:
             old.wait_for_element_state("hidden", timeout=REPLACE_WAIT_MS)
@@ -166,7 +173,7 @@ class RisPage:
     def download(self, link: Locator, settings: RisSettings, ris_date: date | None) -> Downloaded:
         page = self.engine.page
         with page.expect_download(timeout=self.engine.page_timeout_s * 1000) as info:
-            link.click()
+            self.engine.press(link, "le lien de téléchargement du relevé")
         download = info.value
         try:
             data = Path(download.path()).read_bytes()

@@ -5,6 +5,7 @@ for the site."""
 from __future__ import annotations
 
 import io
+import time
 
 import pytest
 from playwright.sync_api import BrowserContext, Page
@@ -45,7 +46,7 @@ def _page(engine: Engine, body: str) -> Page:
 
 def test_fields_are_found_by_their_label_whatever_the_accents(engine: Engine) -> None:
     page = _page(engine, '<label for="a">N° de Securite sociale française (13 chiffres) *</label><input id="a">')
-    engine.fill("S[ée]curit[ée] sociale", "1850775123456")
+    engine.fill("N° de Sécurité sociale française (13 chiffres)", "1850775123456")
     assert page.get_by_role("textbox").input_value() == "1850775123456"
 
 
@@ -61,7 +62,7 @@ def test_radio_choice_inside_its_group(engine: Engine) -> None:
         '<fieldset><legend>Civilité *</legend><label><input type="radio" name="c">Madame</label>'
         '<label><input type="radio" name="c">Monsieur</label></fieldset>',
     )
-    engine.choose("Civilit[ée]", "Monsieur")
+    engine.choose("Civilité", "Monsieur")
     assert page.get_by_role("radio", name="Monsieur").is_checked()
     assert not page.get_by_role("radio", name="Madame").is_checked()
 
@@ -72,7 +73,7 @@ def test_the_birth_date_in_three_boxes_or_one(engine: Engine) -> None:
         "<fieldset><legend>Date de naissance (JJ/MM/AAAA)</legend>"
         '<input aria-label="Jour"> / <input aria-label="Mois"> / <input aria-label="Année"></fieldset>',
     )
-    ACTIONS["date_of_birth"](engine, {"group": "Date de naissance", "value": "15/07/1985"}, False)
+    ACTIONS["date_of_birth"](engine, {"group": "Date de naissance (JJ/MM/AAAA)", "value": "15/07/1985"}, False)
     assert [b.input_value() for b in page.get_by_role("textbox").all()] == ["15", "07", "1985"]
     page = _page(engine, "<label>Date de naissance <input></label>")
     ACTIONS["date_of_birth"](engine, {"group": "Date de naissance", "value": "15/07/1985"}, False)
@@ -87,7 +88,7 @@ def test_a_list_filled_later_by_the_page_is_waited_for(engine: Engine) -> None:
         " s.add(new Option('')); s.add(new Option('PARIS 12E ARRONDISSEMENT')); s.add(new Option('PARIS')); }, 400)"
         "</script>",
     )
-    engine.select("^\\s*Ville", "Paris", wait=True)
+    engine.select("Ville", "Paris", wait=True)
     assert page.get_by_role("combobox").evaluate("s => s.options[s.selectedIndex].text") == "PARIS"
 
 
@@ -109,7 +110,7 @@ def test_a_maintenance_page_is_an_outage(engine: Engine) -> None:
     _page(engine, "<h1>Le site est actuellement en maintenance</h1>")
     engine.just_sent = "Je valide mon inscription"
     with pytest.raises(SiteUnavailable) as caught:
-        engine.expect("inscription .* finalis", None, 3.0)
+        engine.expect("…inscription à votre espace est bientôt finalisée", None, 3.0)
     assert "peut-être" in caught.value.message
 
 
@@ -129,7 +130,7 @@ def test_the_tools_banner_is_never_taken_for_the_site(engine: Engine) -> None:
     # The person sees it; the tool's locators (which pierce open shadow roots) do not.
     assert page.get_by_text("Cliquez sur").count() == 0
     with pytest.raises(PageNotRecognized):
-        engine.click(Target(name="[ÉE]tape suivante", timeout_s=0.5))
+        engine.click(Target(name="Étape suivante", timeout_s=0.5))
 
 
 def test_events_say_each_step(engine: Engine) -> None:
@@ -139,7 +140,7 @@ def test_events_say_each_step(engine: Engine) -> None:
     from carsat_pilot.flowspec import Flow
 
     flow = Flow.model_validate(
-        {"name": "t", "title": "T", "steps": [{"title": "Identité", "do": [{"fill": {"label": "Nom", "value": "X"}}]}]}
+        {"name": "t", "title": "T", "steps": [{"title": "Identité", "do": [{"fill": {"label": "Nom de naissance", "value": "X"}}]}]}
     )
     engine.run(flow)
     assert [(e.kind, e.step, e.total) for e in seen if e.kind.startswith("step")] == [
@@ -161,7 +162,7 @@ def _address_page(engine: Engine, proposal: str) -> list[Event]:
         "<p><button onclick=\"this.textContent='ok'\">Je confirme cette adresse</button></p></section>",
     )
     ACTIONS["confirm_address"](
-        engine, {"validate": "Valider votre voie", "accept": "confirme", "heading": "Adresse normalis[ée]e"}, False
+        engine, {"validate": "Valider votre voie", "accept": "Je confirme cette adresse", "heading": "Adresse normalisée"}, False
     )
     assert engine.page.get_by_role("button", name="ok").count() == 1  # the proposal was accepted
     return [e for e in seen if e.kind == "warning"]
@@ -175,3 +176,196 @@ def test_the_advisor_is_told_when_the_site_rewrote_the_address(engine: Engine) -
 
 def test_no_warning_when_the_site_kept_the_address(engine: Engine) -> None:
     assert _address_page(engine, "12 RUE DE LA GARE<br>75012 PARIS<br>FRANCE") == []
+
+
+# ------------------------------------------------------------------ drift: never a look-alike
+CLICKS = "<script>window.clicks = []; document.addEventListener('click', e => {"
+CLICKS += " const b = e.target.closest('button,a'); if (b) window.clicks.push(b.dataset.who || b.textContent.trim()); },"
+CLICKS += " true);</script>"
+
+
+def _clicks(page: Page) -> list[str]:
+    return list(page.evaluate("window.clicks"))
+
+
+def test_a_name_that_only_contains_the_words_is_never_taken(engine: Engine) -> None:
+    page = _page(engine, CLICKS + "<div role='region'><button>Tout accepter</button></div>")
+    with pytest.raises(PageNotRecognized) as caught:
+        engine.click(Target(name="Accepter", timeout_s=1.0))
+    assert "Accepter" in caught.value.message
+    assert _clicks(page) == []
+
+
+def test_the_real_control_wins_over_longer_look_alikes(engine: Engine) -> None:
+    page = _page(
+        engine,
+        CLICKS + "<main><a href='#' data-who='decoy'>Je crée mon espace professionnel</a>"
+        "<button data-who='real'><span aria-hidden='true'>► </span>Je cree mon espace</button>"
+        "<button data-who='decoy2'>Je crée mon espace en 3 minutes ?</button></main>",
+    )
+    engine.click(Target(name="Je crée mon espace"))
+    assert _clicks(page) == ["real"]
+
+
+def test_the_steps_own_form_then_the_main_content_win_over_the_rest(engine: Engine) -> None:
+    page = _page(
+        engine,
+        CLICKS + "<header><a href='#' data-who='header'>Étape suivante</a></header><main>"
+        "<form><label>Nom de naissance <input></label><button type='button' data-who='form'>Etape suivante</button>"
+        "</form><form><label>Votre e-mail <input></label><button type='button' data-who='newsletter'>Étape suivante"
+        "</button></form></main><footer><button data-who='footer'>Étape suivante</button></footer>",
+    )
+    engine.fill("Nom de naissance", "DUPONT")
+    engine.click(Target(name="Étape suivante"))
+    assert _clicks(page) == ["form"]
+
+
+def test_two_equal_candidates_are_drift_not_a_coin_toss(engine: Engine) -> None:
+    page = _page(
+        engine,
+        CLICKS + "<main><p><a href='#' data-who='one'>Rafraîchir</a></p><p><a href='#' data-who='two'>Rafraichir</a>"
+        "</p></main>",
+    )
+    started = time.monotonic()
+    with pytest.raises(PageNotRecognized) as caught:
+        engine.click(Target(name="Rafraîchir"))
+    assert "2 éléments" in caught.value.message and "Rafraîchir" in caught.value.message
+    assert _clicks(page) == []
+    assert time.monotonic() - started < 10
+
+
+def test_a_missing_button_on_a_settled_page_is_drift_within_seconds(engine: Engine) -> None:
+    engine.page_timeout_s = 30.0
+    _page(engine, "<main><h1>Je saisis mon adresse</h1><button>Valider mon adresse</button></main>")
+    started = time.monotonic()
+    with pytest.raises(PageNotRecognized) as caught:
+        engine.click(Target(name="Valider votre voie"))
+    assert "Valider votre voie" in caught.value.message
+    assert time.monotonic() - started < 8, "drift must not wait for the 30 s page time-out"
+
+
+def test_a_slow_page_is_still_waited_for(engine: Engine) -> None:
+    engine.page_timeout_s = 30.0
+    page = _page(
+        engine,
+        CLICKS + "<main><p>Chargement…</p></main><script>let n = 0; const t = setInterval(() => {"
+        " document.querySelector('p').textContent = 'Chargement' + '.'.repeat(++n % 4);"
+        " if (n === 25) { clearInterval(t); document.querySelector('main').insertAdjacentHTML('beforeend',"
+        " '<button data-who=\"late\">Valider votre voie</button>'); } }, 200);</script>",
+    )
+    engine.click(Target(name="Valider votre voie"))
+    assert _clicks(page) == ["late"]
+
+
+BANNER_LATER = (
+    "<script>setTimeout(() => document.body.insertAdjacentHTML('beforeend',"
+    " `<div class='fr-consent-banner' style='position:fixed;inset:0;background:#fff;z-index:10'>"
+    "<h2>À propos des cookies sur lassuranceretraite.fr</h2><p>Bienvenue ! Nous utilisons des cookies.</p>"
+    "<ul><li><button data-who='accept' onclick='this.closest(\".fr-consent-banner\").remove()'>Tout accepter</button>"
+    "</li><li><button data-who='refuse' onclick='this.closest(\".fr-consent-banner\").remove()'>Tout refuser</button>"
+    "</li><li><button data-who='custom'>Personnaliser</button></li></ul></div>`), DELAY);</script>"
+)
+
+
+def test_a_banner_that_covers_the_page_during_a_fill_is_refused_then_the_step_goes_on(engine: Engine) -> None:
+    page = _page(
+        engine,
+        CLICKS + "<main><form><label>Nom de naissance <input></label><label>Prénom <input></label>"
+        "<button type='button' data-who='next'>Étape suivante</button></form></main>"
+        + BANNER_LATER.replace("DELAY", "150"),
+    )
+    engine.fill("Nom de naissance", "DUPONT")
+    # The banner is over the page now (waited for by a script: a Playwright wait would
+    # already run the engine's safety net and dismiss it).
+    page.wait_for_function("() => document.body.innerText.includes('Bienvenue')")
+    engine.fill("Prénom", "Jean")
+    engine.click(Target(name="Étape suivante"))
+    assert _clicks(page) == ["refuse", "next"]
+    assert page.get_by_label("Prénom").input_value() == "Jean"
+
+
+def test_a_late_banner_is_not_taken_for_the_address_proposal(engine: Engine) -> None:
+    """The defect found on a replica nobody here wrote: « Tout accepter » matched a loose
+    « accepter » and the banner's words were shown as the site's address."""
+    seen: list[Event] = []
+    engine.bus.subscribe(seen.append)
+    engine.variables.update(
+        numero="12", complement="", voie="RUE DE LA GARE", code_postal="75012", ville="PARIS", pays="FRANCE"
+    )
+    page = _page(
+        engine,
+        CLICKS + "<main><button data-who='validate' onclick=\"setTimeout(() => "
+        "document.getElementById('p').hidden = false, 600)\">Valider votre voie</button>"
+        "<section id='p' hidden><h3>Adresse normalisée</h3><address>12 R DE LA GARE<br>75012 PARIS</address>"
+        "<button data-who='confirm'>Je confirme cette adresse</button></section></main>"
+        + BANNER_LATER.replace("<script>", "<script>document.querySelector('button').onmouseup = () => {")
+        .replace("DELAY);", "300); };"),
+    )
+    ACTIONS["confirm_address"](
+        engine,
+        {
+            "validate": "Valider votre voie",
+            "accept": "Je confirme cette adresse|Utiliser cette adresse",
+            "heading": "Adresse normalisée",
+        },
+        False,
+    )
+    assert _clicks(page) == ["validate", "refuse", "confirm"]
+    warnings = [e.message for e in seen if e.kind == "warning"]
+    assert warnings and "12 R DE LA GARE" in warnings[0] and "Tout" not in warnings[0]
+
+
+def test_a_dialog_the_tool_does_not_know_is_never_clicked_and_is_drift(engine: Engine) -> None:
+    page = _page(
+        engine,
+        CLICKS + "<main><button data-who='real'>Étape suivante</button></main>"
+        "<div role='dialog' aria-modal='true' aria-label='Nouveauté' style='position:fixed;inset:0;background:#eee'>"
+        "<p>Découvrez notre nouvelle application !</p><button data-who='dialog'>Étape suivante</button>"
+        "<button data-who='close'>Fermer</button></div>",
+    )
+    started = time.monotonic()
+    with pytest.raises(PageNotRecognized) as caught:
+        engine.click(Target(name="Étape suivante"))
+    assert "fenêtre" in caught.value.message
+    assert _clicks(page) == []
+    assert time.monotonic() - started < 15
+
+
+def test_an_information_notice_is_not_an_outage_and_an_unknown_alert_not_a_refusal(engine: Engine) -> None:
+    engine.page_timeout_s = 10.0
+    page = _page(
+        engine,
+        "<div role='alert'>Une opération de maintenance est prévue le samedi 12 décembre de 20 h à 23 h : "
+        "certains services seront momentanément indisponibles.</div>"
+        "<main><p role='alert'>Nouveau : vos attestations sont disponibles en ligne.</p></main>"
+        "<script>setTimeout(() => document.querySelector('main').insertAdjacentHTML('beforeend',"
+        " '<h1>Votre espace personnel est actif.</h1>'), 1500)</script>",
+    )
+    engine.expect("Votre espace personnel est actif", None, None)
+    assert page.get_by_role("heading").count() == 1
+
+
+def test_an_unknown_alert_inside_the_form_is_the_sites_refusal(engine: Engine) -> None:
+    _page(engine, "<main><form><p role='alert'>Le champ Prénom contient des caractères interdits.</p></form></main>")
+    with pytest.raises(SiteRefused) as caught:
+        engine.expect("Je saisis mon adresse", None, 3.0)
+    assert caught.value.site_text == "Le champ Prénom contient des caractères interdits."
+
+
+def test_playwright_runs_locator_handlers_as_the_engine_assumes(context: BrowserContext) -> None:
+    """The pinned Playwright: a handler runs before an action when its locator is visible,
+    and with no_wait_after the action goes on at once (the engine's safety net)."""
+    page = context.new_page()
+    page.set_content(
+        CLICKS + "<button data-who='real'>Valider</button><div id='b' style='position:fixed;inset:0;"
+        "background:#fff'><button data-who='refuse' onclick=\"this.parentElement.remove()\">Tout refuser</button></div>"
+    )
+    calls: list[str] = []
+    page.add_locator_handler(
+        page.get_by_role("button", name="Tout refuser"),
+        lambda loc: (calls.append("handler"), loc.click()),
+        no_wait_after=True,
+    )
+    page.get_by_role("button", name="Valider").click(timeout=5000)
+    assert calls == ["handler"]
+    assert _clicks(page) == ["refuse", "real"]

@@ -53,10 +53,24 @@ def test_an_unknown_key_is_named(tmp_path: Path) -> None:
     assert "clé inconnue" in caught.value.message
 
 
-def test_a_bad_pattern_is_refused_at_load(tmp_path: Path) -> None:
-    path = _write(tmp_path, "name: t\ntitle: T\nsteps:\n  - title: A\n    do:\n      - fill: {label: '(', value: x}\n")
+@pytest.mark.parametrize("label", ["S[ée]curit[ée] sociale", "^\\s*Mot de passe", "inscription .* finalis", "A||B"])
+def test_a_flow_writes_the_sites_words_not_regular_expressions(tmp_path: Path, label: str) -> None:
+    path = _write(
+        tmp_path, f"name: t\ntitle: T\nsteps:\n  - title: A\n    do:\n      - fill: {{label: '{label}', value: x}}\n"
+    )
     with pytest.raises(FlowError) as caught:
         load_flow(path)
+    assert "étape 1 « A »" in caught.value.message
+    assert "sans expression régulière" in caught.value.message or "vide" in caught.value.message
+
+
+def test_a_bad_site_message_pattern_is_refused_at_load(tmp_path: Path) -> None:
+    path = tmp_path / "site.yaml"
+    path.write_text(
+        "name: S\nmessages:\n  - {pattern: '(', kind: refused, advice: x}\n", encoding="utf-8"
+    )
+    with pytest.raises(FlowError) as caught:
+        load_site(path)
     assert "motif invalide" in caught.value.message
 
 
