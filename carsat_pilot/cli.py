@@ -477,10 +477,24 @@ def mock_site_command(
     allow_public: Annotated[
         bool, typer.Option("--allow-public", help="Accepter une adresse d'écoute non locale.")
     ] = False,
+    drift: Annotated[
+        str | None,
+        typer.Option(
+            "--drift",
+            help="Le site a changé : spa, late_dialogs, decoys, info_banner, same_tab, random_ids "
+            "(séparés par des virgules) ou all.",
+        ),
+    ] = None,
+    reword: Annotated[
+        list[str] | None, typer.Option("--reword", help="Renommer un libellé : « ANCIEN=NOUVEAU » (répétable).")
+    ] = None,
+    drift_seed: Annotated[
+        int | None, typer.Option("--drift-seed", help="Graine du hasard des dérives (pour rejouer un essai).")
+    ] = None,
 ) -> None:
     """Servir le site d'exercice local (réplique de lassuranceretraite.fr)."""
     from carsat_pilot.hosts import is_loopback
-    from mock_site import Fault, MockConfig, create_app, serve
+    from mock_site import Fault, MockConfig, UnknownDrift, create_app, drift_options, parse_reword, serve
 
     if not is_loopback(host) and not allow_public:
         raise BadInput(
@@ -494,6 +508,14 @@ def mock_site_command(
             faults.append(Fault(path_prefix=path, count=int(count), kind=kind))  # type: ignore[arg-type]
         except ValueError as exc:
             raise BadInput(f"--fail attend CHEMIN:NOMBRE:500|maintenance (reçu : « {item} »).", "--fail") from exc
+    try:
+        drift_knobs = drift_options([drift] if drift else [])
+    except UnknownDrift as exc:
+        raise BadInput(str(exc), "--drift") from None
+    try:
+        renamed = parse_reword(reword or [])
+    except UnknownDrift as exc:
+        raise BadInput(str(exc), "--reword") from None
     config = MockConfig(
         latency_ms=latency_ms,
         ris_delay_s=ris_delay,
@@ -504,11 +526,16 @@ def mock_site_command(
         otp_at_login=otp,
         data_file=data_file,
         accounts_file=accounts_file,
-    )
+        reword=renamed,
+        drift_seed=drift_seed,
+    ).model_copy(update=drift_knobs)
     server = serve(create_app(config), host=host, port=port, allow_public=allow_public)
     console.print(
         f"Site d'exercice : [bold]{server.url}[/]  (messagerie : {server.url}/mailbox) — Ctrl-C pour arrêter."
     )
+    if config.drift_names() or config.reword:
+        changes = config.drift_names() + [f"« {old} » → « {new} »" for old, new in config.reword.items()]
+        console.print("Dérives actives : " + ", ".join(changes), soft_wrap=True)
     import threading
 
     try:

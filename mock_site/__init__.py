@@ -6,14 +6,21 @@ tool driving it by accessible names drives the real site the same way.
     app = create_app(MockConfig(ris_delay_s=0))
     with serve(app) as server:
         ...  # server.url
+
+A site that changed since the seed (one-page app, late dialogs, look-alike controls,
+notices, new words, random ids) is a matter of knobs: `MockConfig(**drift_options(["all"]))`
+(mock_site/DRIFT.md).
 """
 
 from mock_site.app import create_app, get_state
 from mock_site.config import Fault, MockConfig
+from mock_site.decoys import DECOYS, Decoy
+from mock_site.drift import DRIFT_KNOBS, UnknownDrift, drift_config, drift_options, parse_reword
 from mock_site.server import RunningServer, serve
 from mock_site.state import (
     Account,
     ActivationRecord,
+    DecoyClick,
     Email,
     LoginRecord,
     RegistrationRecord,
@@ -22,8 +29,12 @@ from mock_site.state import (
 )
 
 __all__ = [
+    "DECOYS",
+    "DRIFT_KNOBS",
     "Account",
     "ActivationRecord",
+    "Decoy",
+    "DecoyClick",
     "Email",
     "Fault",
     "LoginRecord",
@@ -32,7 +43,11 @@ __all__ = [
     "RequestRecord",
     "RunningServer",
     "SiteState",
+    "UnknownDrift",
     "create_app",
+    "drift_config",
+    "drift_options",
     "get_state",
+    "parse_reword",
     "serve",
 ]

@@ -1,13 +1,15 @@
-"""`python -m mock_site [--host H] [--port P] [--ris-delay S] [--data-file F]`: serve the
-replica in the foreground (the CLI's `carsat-pilot mock-site` offers the same)."""
+"""`python -m mock_site [--host H] [--port P] [--ris-delay S] [--data-file F] [--drift LIST]
+[--reword ANCIEN=NOUVEAU] [--drift-seed N]`: serve the replica in the foreground (the CLI's
+`carsat-pilot mock-site` offers the same)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
-from mock_site import MockConfig, create_app, serve
+from mock_site import DRIFT_KNOBS, MockConfig, UnknownDrift, create_app, drift_options, parse_reword, serve
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,12 +27,36 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--accounts-file", type=Path, default=None)
     parser.add_argument("--otp", action="store_true", help="code à usage unique à la connexion")
+    parser.add_argument(
+        "--drift",
+        default="",
+        help=f"le site a changé : {', '.join(DRIFT_KNOBS)} (séparés par des virgules) ou all",
+    )
+    parser.add_argument(
+        "--reword", action="append", default=[], metavar="ANCIEN=NOUVEAU", help="renommer un libellé (répétable)"
+    )
+    parser.add_argument("--drift-seed", type=int, default=None, help="graine du hasard des dérives")
     args = parser.parse_args(argv)
+    try:
+        knobs = drift_options([args.drift] if args.drift else [])
+        renamed = parse_reword(args.reword)
+    except UnknownDrift as exc:
+        print(f"✖ {exc}", file=sys.stderr)
+        return 2
     config = MockConfig(
-        ris_delay_s=args.ris_delay, data_file=args.data_file, accounts_file=args.accounts_file, otp_at_login=args.otp
+        ris_delay_s=args.ris_delay,
+        data_file=args.data_file,
+        accounts_file=args.accounts_file,
+        otp_at_login=args.otp,
+        reword=renamed,
+        drift_seed=args.drift_seed,
+        **knobs,
     )
     server = serve(create_app(config), args.host, args.port)
     print(f"Réplique disponible sur {server.url}/ (messagerie : {server.url}/mailbox)")
+    if config.drift_names() or config.reword:
+        changes = config.drift_names() + [f"« {old} » → « {new} »" for old, new in config.reword.items()]
+        print("Dérives actives : " + ", ".join(changes))
     try:
         while True:
             time.sleep(3600)

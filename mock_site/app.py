@@ -1,22 +1,43 @@
 """The Flask application: blueprints, and the cross-cutting behaviours of the real site
-(latency, injected failures, request journal, cookie consent)."""
+(latency, injected failures, request journal, cookie consent, drift)."""
 
 from __future__ import annotations
 
 import secrets
 import time
+from datetime import datetime, timedelta
 from typing import cast
 
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from mock_site import persistence
+from mock_site import drift, persistence
 from mock_site.config import MockConfig
-from mock_site.routes import activation, auth, espace, franceconnect, mailbox, public, registration
+from mock_site.decoys import DECOYS
+from mock_site.routes import activation, auth, decoys, espace, franceconnect, mailbox, public, registration
 from mock_site.state import RequestRecord, SiteState
 from mock_site.web import current_account
 
 COOKIE_CONSENT = "consentement_cookies"
+# Not pages of lassuranceretraite.fr: the person's webmail and FranceConnect keep their words,
+# ids and tabs whatever the drift.
+OTHER_SITES = ("/mailbox", "/franceconnect")
+_JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_MOIS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def french_date(day: datetime) -> str:
+    return f"{_JOURS[day.weekday()]} {day.day} {_MOIS[day.month - 1]} {day.year}"
+
+
+def planned_maintenance(now: datetime) -> str:
+    """The info banner's window: the first Sunday at least three days ahead, 6 h to 12 h."""
+    day = now + timedelta(days=3)
+    day += timedelta(days=(6 - day.weekday()) % 7)
+    return f"le {french_date(day)} de 6 h 00 à 12 h 00"
 
 
 def get_state(app: Flask) -> SiteState:
@@ -50,8 +71,17 @@ def create_app(config: MockConfig | None = None) -> Flask:
         espace.bp,
         franceconnect.bp,
         mailbox.bp,
+        decoys.bp,
     ):
         app.register_blueprint(blueprint)
+
+    @app.before_request
+    def field_names_back() -> None:
+        # random_ids: the page named its fields "r1a2b3c4d-nir"; the views know "nir".
+        if drift.has_prefixed_keys(request.args):
+            request.args = drift.unprefix(request.args)  # type: ignore[misc]
+        if request.method == "POST" and drift.has_prefixed_keys(request.form):
+            request.form = drift.unprefix(request.form)  # type: ignore[misc]
 
     @app.before_request
     def inject_fault() -> Response | None:
@@ -63,6 +93,27 @@ def create_app(config: MockConfig | None = None) -> Flask:
             response.headers["Retry-After"] = "120"
             return response
         return Response(render_template("erreurs/500.html"), status=500)
+
+    @app.after_request
+    def drift_pass(response: Response) -> Response:
+        # reword, random_ids, same_tab: on every page of the site, fragments fetched by script too.
+        if (
+            response.mimetype != "text/html"
+            or response.direct_passthrough
+            or request.path.startswith(OTHER_SITES)
+            or not (config.reword or config.random_ids or config.same_tab)
+        ):
+            return response
+        html = response.get_data(as_text=True)
+        response.set_data(
+            drift.rewrite_html(
+                html,
+                reword=config.reword,
+                prefix=drift.new_prefix() if config.random_ids else None,
+                same_tab=config.same_tab,
+            )
+        )
+        return response
 
     @app.after_request
     def journal(response: Response) -> Response:
@@ -89,9 +140,20 @@ def create_app(config: MockConfig | None = None) -> Flask:
 
     @app.context_processor
     def layout_context() -> dict[str, object]:
+        names = config.drift_names()
         return {
-            "show_cookie_banner": config.cookie_banner and COOKIE_CONSENT not in request.cookies,
+            "show_cookie_banner": config.cookie_banner
+            and not config.late_dialogs
+            and COOKIE_CONSENT not in request.cookies,
             "account": current_account(),
+            "site_config": config,
+            "drift_names": " ".join(names),
+            # The page scripts' randomness: reproducible with drift_seed, else new at each page.
+            "drift_seed": config.drift_seed if config.drift_seed is not None else secrets.randbelow(2**31),
+            "decoys": DECOYS,
+            "here": request.full_path.rstrip("?"),
+            "planned_maintenance": planned_maintenance(config.clock()) if config.info_banner else "",
+            "cgu_date": french_date(config.clock() + timedelta(days=30)) if config.info_banner else "",
         }
 
     @app.errorhandler(HTTPException)

@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from mock_site.drift import DRIFT_KNOBS
+
 
 class Fault(BaseModel):
     """The next `count` requests whose path starts with `path_prefix` fail.
@@ -53,6 +55,27 @@ class MockConfig(BaseModel):
     # Flask's signing key; random per app when not given (sessions then die with the app).
     secret_key: str | None = None
 
+    # --- drift: the site changed (mock_site/DRIFT.md). All off: the 2018 site of the seed.
+    # One document: pages, wizard, login, activation and espace swap <main> by fetch().
+    spa: bool = False
+    # Consent banner (DSFR), satisfaction survey, « Votre session va expirer », by script,
+    # 0.2–3 s after load and after each step change.
+    late_dialogs: bool = False
+    # Look-alike buttons, links and fields; every use is recorded in SiteState.decoy_clicks.
+    decoys: bool = False
+    # A planned-maintenance notice (role=alert) above the header, an information notice
+    # (role=status) at the top of <main>.
+    info_banner: bool = False
+    # Links that open a new tab (target=_blank) open in the same tab.
+    same_tab: bool = False
+    # Old words → new words, for any text node, aria-label, alt or button value whose
+    # whole text (folded, decoration stripped) is the old words.
+    reword: dict[str, str] = Field(default_factory=dict)
+    # Every id and form field name changes at every page load.
+    random_ids: bool = False
+    # Seed of the page scripts' randomness (dialog moments, SPA delays); random when None.
+    drift_seed: int | None = None
+
     @field_validator("already_asked_today", "unknown_nirs", mode="before")
     @classmethod
     def _upper_nirs(cls, value: object) -> object:
@@ -60,6 +83,18 @@ class MockConfig(BaseModel):
         if isinstance(value, (set, list, tuple, frozenset)):
             return {str(v).replace(" ", "").upper() for v in value}
         return value
+
+    @field_validator("reword")
+    @classmethod
+    def _reword_words(cls, value: dict[str, str]) -> dict[str, str]:
+        for old, new in value.items():
+            if not old.strip() or not new.strip():
+                raise ValueError(f"reword : ancien et nouveau libellés ne peuvent être vides (« {old} » → « {new} »).")
+        return value
+
+    def drift_names(self) -> list[str]:
+        """The drift knobs switched on (reword not included: it is not a switch)."""
+        return [name for name in DRIFT_KNOBS if getattr(self, name)]
 
     def clock(self) -> datetime:
         return self.now() if self.now is not None else datetime.now()

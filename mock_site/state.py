@@ -106,6 +106,20 @@ class LoginRecord:
     method: Literal["password", "franceconnect"] = "password"
 
 
+@dataclass(frozen=True)
+class DecoyClick:
+    """A look-alike control used (MockConfig.decoys): `name` is its words, `path` the page
+    it stood on, `kind` « clic » (link or button) or « saisie » (typed into, form not
+    sent); `fields` the decoy fields that held something."""
+
+    name: str
+    path: str
+    time: datetime
+    kind: Literal["clic", "saisie"] = "clic"
+    slug: str = ""
+    fields: tuple[str, ...] = ()
+
+
 @dataclass
 class WebSession:
     """Server-side half of a visitor's session; the cookie only carries `sid`."""
@@ -136,6 +150,7 @@ class SiteState:
         self.logins: list[LoginRecord] = []
         self.outbox: list[Email] = []
         self.request_log: list[RequestRecord] = []
+        self.decoy_clicks: list[DecoyClick] = []
         self.sessions: dict[str, WebSession] = {}
         self.franceconnect_codes: dict[str, str] = {}  # one-time code → NIR
         # Remaining failures per configured fault (the config object itself stays as given).
@@ -288,6 +303,10 @@ class SiteState:
         """Arm a fault on a running site (tests that fail "the next" request of a journey)."""
         with self.lock:
             self._faults.append((fault, [fault.count]))
+
+    def record_decoy(self, click: DecoyClick) -> None:
+        with self.lock:
+            self.decoy_clicks.append(click)
 
     # --- sessions ---------------------------------------------------------------------
     def new_session(self) -> WebSession:

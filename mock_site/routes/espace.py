@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
@@ -72,6 +72,14 @@ def root() -> ResponseReturnValue:
 @login_required
 def services() -> ResponseReturnValue:
     return render_template("espace/services.html", groups=SERVICE_GROUPS)
+
+
+@bp.post("/session/prolonger")
+@login_required
+def extend_session() -> ResponseReturnValue:
+    """ "Prolonger ma session" (MockConfig.late_dialogs): the login gate already counted
+    this request as activity."""
+    return jsonify(ok=True)
 
 
 @bp.get("/profil")
