@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -76,7 +76,8 @@ SLOW_NOTICE_MS = 3000
 # dismissed; a blocker the tool does not know is drift after DRIFT_GRACE_S.
 CLICK_SLICE_MS = 1000
 
-FIELD_ROLES = ("textbox", "combobox", "spinbutton", "searchbox")
+FieldRole = Literal["textbox", "combobox", "spinbutton", "searchbox"]
+FIELD_ROLES: tuple[FieldRole, ...] = ("textbox", "combobox", "spinbutton", "searchbox")
 
 ActionFn = Callable[["Engine", Mapping[str, str], bool], None]
 Recorder = Callable[[str], None]
@@ -228,6 +229,10 @@ class Engine:
     def flow_name(self) -> str:
         return self._flow
 
+    @property
+    def step_title(self) -> str:
+        return self._step_title
+
     # ---------------------------------------------------------------- events
     def emit(self, kind: EventKind, message: str = "", **data: str) -> None:
         self.bus.emit(
@@ -310,19 +315,28 @@ class Engine:
         return [*after, current, *before]
 
     def pick(
-        self, candidates: Locator, *, what: str, dialog: re.Pattern[str] | None = None, unique: bool = True
+        self,
+        candidates: Locator,
+        *,
+        what: str,
+        dialog: re.Pattern[str] | None = None,
+        unique: bool = True,
+        settled: bool = True,
     ) -> Locator | None:
         """The one candidate that belongs to the step, or None if there is none yet.
         Two that belong equally are not a coin toss: AmbiguousMatch (unless the caller
-        only reads the page, `unique=False`: any of them tells the page is there)."""
+        only reads the page, `unique=False`: any of them tells the page is there). One far
+        from the step's form and main content is taken only from a `settled` page."""
         try:
             found = pageprobe.places(candidates, dialog)
         except PlaywrightError:
             return None  # the page is changing: look again
-        chosen = pageprobe.choose(found)
+        chosen, tier = pageprobe.choose(found)
+        if not chosen or (tier not in pageprobe.NEAR and not settled):
+            return None
         if len(chosen) > 1 and unique:
             raise AmbiguousMatch(what, len(chosen))
-        return candidates.nth(chosen[0]) if chosen else None
+        return candidates.nth(chosen[0])
 
     def _wait_change(self, page: Page, seen: pageprobe.Look, slice_ms: float) -> None:
         """Wait for the page to change (a node added, removed, shown or hidden) since the
@@ -375,7 +389,9 @@ class Engine:
                     chosen = None
                     if seen.previous_gone or not previous_gone:
                         try:
-                            chosen = self.pick(locator, what=what, dialog=dialog, unique=unique)
+                            chosen = self.pick(
+                                locator, what=what, dialog=dialog, unique=unique, settled=self.settled(page, seen)
+                            )
                             ambiguous = None
                         except AmbiguousMatch as exc:
                             ambiguous = exc
@@ -745,6 +761,10 @@ class Engine:
                 self.page.wait_for_load_state("domcontentloaded")
                 return
             if page.url != url_before:
+                return
+            # A single-page site may show the next page in place, without a new address:
+            # once the page has settled after the click, no tab is coming.
+            if self.settled(page, self._look(page)):
                 return
             try:
                 self.context.wait_for_event("page", timeout=SLICE_MS)

@@ -10,6 +10,7 @@ dialogs and the words that `site.yaml` and the flows give it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -142,6 +143,7 @@ SCOPE_JS = (
       shown: shown(el),
       inForm: !!(form && form.contains(el)),
       inMain: !!el.closest('main,[role=main]'),
+      inHeader: !!el.closest('header,[role=banner],nav,[role=navigation]') && !el.closest('footer,[role=contentinfo]'),
       inDialog: !!d && !(dialogOk && dialogOk.test(fold(d.innerText))),
     };
   });
@@ -212,23 +214,40 @@ class Place:
     in_form: bool
     in_main: bool
     in_dialog: bool
+    in_header: bool = False
 
 
 def places(candidates: Locator, dialog: re.Pattern[str] | None = None) -> list[Place]:
     raw = candidates.evaluate_all(SCOPE_JS, {"dialog": js_source(dialog) if dialog else None})
-    return [Place(bool(r["shown"]), bool(r["inForm"]), bool(r["inMain"]), bool(r["inDialog"])) for r in raw]
+    return [
+        Place(bool(r["shown"]), bool(r["inForm"]), bool(r["inMain"]), bool(r["inDialog"]), bool(r["inHeader"]))
+        for r in raw
+    ]
 
 
-def choose(found: list[Place]) -> list[int]:
+# Where a candidate is, from the closest to the step to the farthest.
+TIERS: tuple[tuple[str, Callable[[Place], bool]], ...] = (
+    ("form", lambda p: p.in_form),
+    ("main", lambda p: p.in_main),
+    ("header", lambda p: p.in_header),
+    ("page", lambda p: True),
+)
+# A candidate found this far from the step is taken only once the page has settled: a
+# single-page site renders its main content late, and the footer's look-alike is early.
+NEAR = {"form", "main"}
+
+
+def choose(found: list[Place]) -> tuple[list[int], str]:
     """The candidates that belong to the step: those in the step's own form, else those
-    in the main content, else the rest of the page — never one inside a dialog the tool
-    does not know. More than one index back means the tool cannot tell: that is drift."""
+    in the main content, else in the header or navigation, else the rest of the page —
+    never one inside a dialog the tool does not know. More than one index back means the
+    tool cannot tell: that is drift."""
     usable = [i for i, p in enumerate(found) if p.shown and not p.in_dialog]
-    for tier in (lambda p: p.in_form, lambda p: p.in_main, lambda p: True):
+    for name, tier in TIERS:
         picked = [i for i in usable if tier(found[i])]
         if picked:
-            return picked
-    return []
+            return picked, name
+    return [], ""
 
 
 def watch(context: BrowserContext) -> None:

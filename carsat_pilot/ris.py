@@ -132,11 +132,26 @@ class RisPage:
             raise PageNotRecognized(
                 f"{exc.count} liens correspondent à {what} : carsat-pilot ne choisit pas au hasard.",
                 expected=what,
-                step=self.engine.flow_name,
+                step=self.engine.step_title,
             ) from exc
         if link is None:
             return None
         return link, _offered_date(link.inner_text())
+
+    def offer_or_drift(self) -> tuple[Locator, date | None] | None:
+        """The offer; a page that says the relevé is there but shows no link the flow
+        knows is drift (its words changed), not a reason to refresh until the wait ends."""
+        offer = self.offered()
+        if offer is None and "available" in self.params and self.says("available"):
+            what = f"le lien « {readable(self.params['download'])} »"
+            raise PageNotRecognized(
+                f"À l'étape « {self.engine.step_title} », le site dit que le relevé est disponible mais {what} "
+                "est introuvable : le site a peut-être changé. Rien n'a été envoyé après ce point ; lancez "
+                "« carsat-pilot doctor » ou téléchargez le relevé à la main.",
+                expected=what,
+                step=self.engine.step_title,
+            )
+        return offer
 
     def says(self, key: str) -> bool:
         locator = self.engine.page.get_by_text(words(self.params[key])).filter(visible=True)
@@ -212,7 +227,7 @@ def obtain_ris(
         # Asked earlier today (another computer, the person at home): the site says so.
         engine.emit("info", "le site indique qu'un relevé a déjà été demandé aujourd'hui")
         requested_on = date.today()
-    offer = ris.offered()
+    offer = ris.offer_or_drift()
     if offer is not None and _fresh_enough(offer[1], requested_on, settings):
         return _finish(engine, ris, offer, settings, store)
     if requested_on is None:
@@ -221,7 +236,7 @@ def obtain_ris(
         requested_on = date.today()
         engine.emit("info", "relevé demandé", milestone="ris_requested")
         # The answer to the request may already offer it.
-        offer = ris.offered()
+        offer = ris.offer_or_drift()
         if offer is not None and _fresh_enough(offer[1], requested_on, settings):
             return _finish(engine, ris, offer, settings, store)
     else:
@@ -249,7 +264,7 @@ def obtain_ris(
                 engine.raise_for(signal)
             engine.emit("retry", "session expirée : reconnexion")
             relogin()
-        offer = ris.offered()
+        offer = ris.offer_or_drift()
         if offer is not None and _fresh_enough(offer[1], requested_on, settings):
             engine.emit("human_done", "relevé disponible", handover="ris")
             return _finish(engine, ris, offer, settings, store)

@@ -140,7 +140,11 @@ def test_events_say_each_step(engine: Engine) -> None:
     from carsat_pilot.flowspec import Flow
 
     flow = Flow.model_validate(
-        {"name": "t", "title": "T", "steps": [{"title": "Identité", "do": [{"fill": {"label": "Nom de naissance", "value": "X"}}]}]}
+        {
+            "name": "t",
+            "title": "T",
+            "steps": [{"title": "Identité", "do": [{"fill": {"label": "Nom de naissance", "value": "X"}}]}],
+        }
     )
     engine.run(flow)
     assert [(e.kind, e.step, e.total) for e in seen if e.kind.startswith("step")] == [
@@ -162,7 +166,9 @@ def _address_page(engine: Engine, proposal: str) -> list[Event]:
         "<p><button onclick=\"this.textContent='ok'\">Je confirme cette adresse</button></p></section>",
     )
     ACTIONS["confirm_address"](
-        engine, {"validate": "Valider votre voie", "accept": "Je confirme cette adresse", "heading": "Adresse normalisée"}, False
+        engine,
+        {"validate": "Valider votre voie", "accept": "Je confirme cette adresse", "heading": "Adresse normalisée"},
+        False,
     )
     assert engine.page.get_by_role("button", name="ok").count() == 1  # the proposal was accepted
     return [e for e in seen if e.kind == "warning"]
@@ -180,7 +186,8 @@ def test_no_warning_when_the_site_kept_the_address(engine: Engine) -> None:
 
 # ------------------------------------------------------------------ drift: never a look-alike
 CLICKS = "<script>window.clicks = []; document.addEventListener('click', e => {"
-CLICKS += " const b = e.target.closest('button,a'); if (b) window.clicks.push(b.dataset.who || b.textContent.trim()); },"
+CLICKS += " const b = e.target.closest('button,a');"
+CLICKS += " if (b) window.clicks.push(b.dataset.who || b.textContent.trim()); },"
 CLICKS += " true);</script>"
 
 

@@ -42,6 +42,7 @@ LOCATOR_KEYS = {
     "field",
     "image",
     "asked",
+    "available",
 }
 # Not in the 2018 seed: generic words any version of the site uses for these controls.
 NOT_IN_SEED = {

@@ -1,0 +1,107 @@
+"""The whole journey as a person at the desk lives it — register (a wrong captcha first),
+activation from the e-mailed link, fetch-ris — each command a real `carsat-pilot` process
+whose questions are answered from the replica's own state, as the person would."""
+
+from __future__ import annotations
+
+import queue
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from tests.e2e.conftest import Replica
+from tests.e2e.harness import ToolRun, isolated_env, write_profile
+
+EMAIL = "jean.dupont@example.org"
+NIR = "1850775123456"
+CAPTCHA_PROMPT = re.compile(r"saisissez.*captcha", re.I)
+LINK_PROMPT = re.compile(r"lien d'activation", re.I)
+
+
+@dataclass
+class Answers:
+    """What the person answers at each prompt: a wrong captcha first, then the right one."""
+
+    replica: Replica
+    wrong_captcha_first: bool = True
+    captchas_asked: int = 0
+    log: list[str] = field(default_factory=list)
+
+    def captcha(self) -> str:
+        self.captchas_asked += 1
+        answer = self.replica.state.latest_captcha_answer()
+        if self.wrong_captcha_first and self.captchas_asked == 1:
+            return "ZZZZZZ" if answer.upper() != "ZZZZZZ" else "YYYYYY"
+        return str(answer)
+
+    def link(self) -> str:
+        email = self.replica.state.latest_email(EMAIL)
+        assert email is not None, "no activation e-mail was sent"
+        return str(email.activation_link)
+
+
+def answer_until_end(run: ToolRun, answers: Answers, timeout_s: float = 150.0) -> int:
+    """Answer the tool's questions as they come; the exit code when it ends."""
+    prompts: list[tuple[re.Pattern[str], Callable[[], str]]] = [
+        (CAPTCHA_PROMPT, answers.captcha),
+        (LINK_PROMPT, answers.link),
+    ]
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            line = run._queue.get(timeout=max(0.1, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        if line is None:
+            run._queue.put(None)  # the end of the output, for finish() to see too
+            break
+        run.lines.append(line)
+        for pattern, reply in prompts:
+            if pattern.search(line):
+                run.send(reply())
+    return run.finish(timeout=30)
+
+
+def tool(replica: Replica, home: Path, command: str, *extra: str, env: dict[str, str] | None = None) -> ToolRun:
+    profile = write_profile(home)
+    return ToolRun(
+        [command, "--profile", str(profile), "--base-url", replica.url, "--human", "terminal", "--yes", *extra],
+        env or isolated_env(home),
+    )
+
+
+def register(replica: Replica, home: Path, *extra: str, env: dict[str, str] | None = None) -> tuple[int, ToolRun]:
+    run = tool(replica, home, "register", "--headless", *extra, env=env)
+    return answer_until_end(run, Answers(replica)), run
+
+
+def fetch_ris(replica: Replica, home: Path, *extra: str) -> tuple[int, ToolRun, Path]:
+    folder = home / "releves"
+    run = tool(
+        replica, home, "fetch-ris", "--headless", "--download-dir", str(folder), "--refresh-interval", "1", *extra
+    )
+    return answer_until_end(run, Answers(replica)), run, folder
+
+
+def assert_whole_journey(replica: Replica, home: Path) -> None:
+    """Register → activate → fetch-ris, each form sent once, the PDF a real one."""
+    code, run = register(replica, home)
+    assert code == 0, run.output
+    state = replica.state
+    assert state.accounts[NIR].status == "active", run.output
+    assert len(state.registrations) == 1 and len(state.activations) == 1
+    code, run, folder = fetch_ris(replica, home, "--wait", "60")
+    assert code == 0, run.output
+    assert len(state.ris_requests) == 1, state.ris_requests
+    files = sorted(folder.iterdir())
+    assert len(files) == 1 and len(PdfReader(str(files[0])).pages) > 0, files
+    assert "Traceback" not in run.output
+
+
+def flat(text: str) -> str:
+    """Terminal output without its line wrapping, for sentences that span lines."""
+    return " ".join(text.split())
