@@ -58,7 +58,17 @@ def confirm_address(engine: Engine, params: Mapping[str, str], optional: bool) -
         button = engine.wait_for(
             proposal, OPTIONAL_WAIT_S, what="la proposition d'adresse", watch_messages=True, dialog=dialog_re
         )
-    except PageNotRecognized:
+    except PageNotRecognized as exc:
+        if heading_shown(engine, params.get("heading", "")):
+            # The site proposes an address but none of the flow's buttons accepts it: a
+            # changed page. Going on would send the step without the site's address.
+            raise PageNotRecognized(
+                f"À l'étape « {engine.step_title} », le site propose une adresse normalisée mais le bouton "
+                f"« {readable(params['accept'])} » est introuvable : le site a peut-être changé. Rien n'a été "
+                "envoyé après ce point ; faites cette étape à la main.",
+                expected=f"le bouton « {readable(params['accept'])} »",
+                step=engine.step_title,
+            ) from exc
         engine.emit("info", "le site n'a pas proposé d'autre écriture de l'adresse")
         return
     shown = _proposal_text(engine, params.get("heading", ""), button)
@@ -69,6 +79,14 @@ def confirm_address(engine: Engine, params: Mapping[str, str], optional: bool) -
         # Shown to the advisor, kept out of the journal (an address is personal data).
         engine.emit("warning", f"adresse retenue par le site : {shown}", private="yes")
     engine.press(button, f"le bouton « {readable(params['accept'])} »")
+
+
+def heading_shown(engine: Engine, heading: str) -> bool:
+    if not heading:
+        return False
+    pattern = words(heading)
+    found = engine.page.get_by_role("heading", name=pattern).or_(engine.page.get_by_text(pattern))
+    return found.filter(visible=True).count() > 0
 
 
 def _proposal_text(engine: Engine, heading: str, button: Locator) -> str:

@@ -278,7 +278,9 @@ class Engine:
                 continue
             known = next((m for pattern, m in self._messages if pattern.search(message.text)), None)
             if known is not None:
-                if known.kind != "notice":
+                # A notice, or the relevé's « à compter de demain » (read by the RIS step
+                # itself), is information, not an answer that ends a wait.
+                if known.kind not in ("notice", "already_asked"):
                     signals.append(SiteSignal(known.kind, message.text, known.advice))
             elif message.alert and message.in_form:
                 signals.append(SiteSignal("refused", message.text, UNKNOWN_ADVICE))
@@ -428,7 +430,8 @@ class Engine:
                     continue  # a page in the middle of a navigation: look again
             if time.monotonic() >= deadline:
                 raise self._not_found(what, self.page, None, ambiguous)
-            if not said_slow and time.monotonic() - started >= SLOW_NOTICE_MS / 1000:
+            if not said_slow and quiet_since is None and time.monotonic() - started >= SLOW_NOTICE_MS / 1000:
+                # Slow is a page still loading or changing; a quiet one is drift, said soon.
                 said_slow = True
                 self.emit("info", f"le site est lent : attente de {what} (jusqu'à {timeout_s:.0f} s)", slow="yes")
 
@@ -853,7 +856,8 @@ class Engine:
             radios = self._group(page, group_re).get_by_role("radio", name=option_re)
             return radios.or_(page.get_by_label(group_re).and_(page.get_by_role("combobox")))
 
-        found = self.wait_for(build, self.page_timeout_s, what=f"le choix « {option} »", watch_messages=True)
+        what = f"le choix « {option} » de « {readable(group)} »"
+        found = self.wait_for(build, self.page_timeout_s, what=what, watch_messages=True)
         if found.evaluate("el => el.tagName") == "SELECT":
             self.select(group, option)
             return

@@ -52,6 +52,9 @@ class TerminalView:
             case "info":
                 if event.data.get("slow"):
                     self.console.print(f"[yellow]⏳ {event.message}[/]")
+                elif event.data.get("by_hand"):
+                    self._stop_spinner()
+                    self.console.print(f"[green]✔[/] {where} : {event.message} — carsat-pilot reprend")
                 elif self.verbose:
                     self.console.print(f"[dim]{event.message}[/]")
             case "error":

@@ -66,8 +66,15 @@ def answer_until_end(run: ToolRun, answers: Answers, timeout_s: float = 150.0) -
     return run.finish(timeout=30)
 
 
-def tool(replica: Replica, home: Path, command: str, *extra: str, env: dict[str, str] | None = None) -> ToolRun:
+def tool(
+    replica: Replica, home: Path, command: str, *extra: str, env: dict[str, str] | None = None, complement: str = ""
+) -> ToolRun:
     profile = write_profile(home)
+    if complement:
+        profile.write_text(
+            profile.read_text(encoding="utf-8").replace('complement = ""', f'complement = "{complement}"'),
+            encoding="utf-8",
+        )
     return ToolRun(
         [command, "--profile", str(profile), "--base-url", replica.url, "--human", "terminal", "--yes", *extra],
         env or isolated_env(home),
