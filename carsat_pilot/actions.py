@@ -31,6 +31,7 @@ def date_of_birth(engine: Engine, params: Mapping[str, str], optional: bool) -> 
     found = engine.wait_for(
         build, engine.page_timeout_s, what=f"la date « {readable(params['group'])} »", watch_messages=True
     )
+    engine.guard(found.page)
     boxes = found.get_by_role("textbox").or_(found.get_by_role("spinbutton"))
     count = boxes.count()
     if count >= 3:
@@ -78,6 +79,10 @@ def confirm_address(engine: Engine, params: Mapping[str, str], optional: bool) -
     if shown and shown_words != fold(typed).split():
         # Shown to the advisor, kept out of the journal (an address is personal data).
         engine.emit("warning", f"adresse retenue par le site : {shown}", private="yes")
+    note = getattr(engine.recap, "note_site_address", None)
+    if shown and callable(note):
+        # The approval table shows what the site will keep (and what was typed, if it differs).
+        note(shown, differs=shown_words != fold(typed).split())
     engine.press(button, f"le bouton « {readable(params['accept'])} »")
 
 

@@ -43,6 +43,7 @@ from carsat_pilot.flowspec import (
     Step,
     Target,
 )
+from carsat_pilot.hosts import assert_may_type
 from carsat_pilot.human import Human as HumanGate
 from carsat_pilot.textmatch import fold, literal, readable, tolerant, words
 
@@ -701,6 +702,11 @@ class Engine:
         self._look(page, snapshot=sends)
         self._last_action = time.monotonic()
 
+    def guard(self, page: Page) -> None:
+        """The host rule at the point of typing: nothing of the person is typed or sent
+        on a page that is not the official site over HTTPS (or the replica on loopback)."""
+        assert_may_type(page.url, self.base_url)
+
     def goto(self, url: str) -> None:
         from carsat_pilot.reliability import goto_with_retries
 
@@ -729,6 +735,7 @@ class Engine:
         """Click, with banners dismissed first. Something over the page that the tool
         does not know (a dialog, a layer) is drift, never a click elsewhere."""
         blocked_since: float | None = None
+        self.guard(page)
         while True:
             self._before_action(page, sends=True)
             self._clicked_since_load[id(page)] = True
@@ -778,6 +785,7 @@ class Engine:
         field = self.wait_for(
             self.labelled(label), self.page_timeout_s, what=f"le champ « {readable(label)} »", watch_messages=True
         )
+        self.guard(field.page)
         self._last_action = time.monotonic()
         if keys:
             field.fill("")
@@ -805,36 +813,30 @@ class Engine:
         field = self.wait_for(
             self.labelled(label), self.page_timeout_s, what=f"la liste « {readable(label)} »", watch_messages=True
         )
-        wanted = fold(option)
         if wait:
             try:
+                # The page fills the list (« Ville », after the postal code): wait for options.
                 field.page.wait_for_function(
-                    """([el, wanted]) => {
-                        const f = s => s.normalize('NFD').replace(/[\\u0300-\\u036f]/g, '')
-                                        .toLowerCase().replace(/\\s+/g, ' ').trim();
-                        return Array.from(el.options || []).some(o => f(o.label || o.text) === wanted
-                            || f(o.label || o.text).startsWith(wanted));
-                    }""",
-                    arg=[field.element_handle(), wanted],
+                    "el => Array.from(el.options || []).some(o => o.value !== '')",
+                    arg=field.element_handle(),
                     timeout=self.page_timeout_s * 1000,
                 )
             except PlaywrightTimeout:
-                pass  # say below which choices the site offers instead
-        labels: list[str] = field.evaluate("el => Array.from(el.options || []).map(o => (o.label || o.text).trim())")
-        choice = next((text for text in labels if fold(text) == wanted), None)
-        if choice is None:
-            # A unique option starting with the value (« PARIS » → « PARIS 12 »); two are a guess.
-            starting = [text for text in labels if fold(text).startswith(wanted)]
-            choice = starting[0] if len(starting) == 1 else None
-        if choice is None:
-            offered = ", ".join(text for text in labels if text) or "aucun"
-            raise SiteRefused(
-                f"Le site ne propose pas « {option} » dans la liste « {readable(label)} » "
-                f"(choix proposés : {offered}) : corrigez le profil puis relancez."
-            )
+                pass  # an empty list: said below, with what the site offers
+        choice = self._choice_in_list(field, label, option)
+        self.guard(field.page)
         self._last_action = time.monotonic()
         field.select_option(label=choice)
         self.highlight(field)
+
+    def _choice_in_list(self, field: Locator, label: str, option: str) -> str:
+        """The site's option for the profile's value, compared tolerantly (« Saint-Denis-lès-
+        Bourg » is « ST DENIS LES BOURG »); a value not in the list is chosen by the person
+        among the page's own options (carsat_pilot.choices), never a dead end."""
+        from carsat_pilot.choices import choose_in_list, match_option
+
+        labels: list[str] = field.evaluate("el => Array.from(el.options || []).map(o => (o.label || o.text).trim())")
+        return match_option(option, labels) or choose_in_list(self, field, label, option)
 
     def check(self, label: str) -> None:
         pattern = words(self.render(label))
@@ -844,6 +846,7 @@ class Engine:
             what=f"la case « {readable(label)} »",
             watch_messages=True,
         )
+        self.guard(box.page)
         self._last_action = time.monotonic()
         box.check()
         self.highlight(box)
@@ -861,6 +864,7 @@ class Engine:
         if found.evaluate("el => el.tagName") == "SELECT":
             self.select(group, option)
             return
+        self.guard(found.page)
         self._last_action = time.monotonic()
         found.check()
         self.highlight(found)

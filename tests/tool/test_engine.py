@@ -13,11 +13,13 @@ from rich.console import Console
 
 from carsat_pilot.actions import ACTIONS
 from carsat_pilot.engine import Engine, PageNotRecognized
-from carsat_pilot.errors import SiteRefused, SiteUnavailable
+from carsat_pilot.errors import BadInput, SiteRefused, SiteUnavailable
 from carsat_pilot.events import Event, EventBus
 from carsat_pilot.flowspec import Target, load_site
 from carsat_pilot.human import TerminalHuman
 from carsat_pilot.overlay import Overlay
+
+SITE = "http://127.0.0.1:9"
 
 
 @pytest.fixture
@@ -30,7 +32,7 @@ def engine(context: BrowserContext) -> Engine:
         site,
         human,
         EventBus(),
-        "http://127.0.0.1:9",
+        SITE,
         {"nir": "1850775123456"},
         overlay=overlay,
         actions=ACTIONS,
@@ -40,7 +42,10 @@ def engine(context: BrowserContext) -> Engine:
 
 
 def _page(engine: Engine, body: str) -> Page:
-    engine.page.set_content(f"<html><head><title>Essai</title></head><body>{body}</body></html>")
+    """The page served at the site's own address (the host rule allows typing there)."""
+    html = f"<html><head><title>Essai</title></head><body>{body}</body></html>"
+    engine.page.route(f"{SITE}/**", lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8"))
+    engine.page.goto(f"{SITE}/essai")
     return engine.page
 
 
@@ -279,7 +284,9 @@ def test_a_banner_that_covers_the_page_during_a_fill_is_refused_then_the_step_go
         engine,
         CLICKS + "<main><form><label>Nom de naissance <input></label><label>Prénom <input></label>"
         "<button type='button' data-who='next'>Étape suivante</button></form></main>"
-        + BANNER_LATER.replace("DELAY", "150"),
+        # The banner comes while the form is being filled: 50 ms after the first key.
+        + BANNER_LATER.replace("<script>", "<script>document.addEventListener('input', () => {")
+        .replace("DELAY);", "50); }, { once: true });"),
     )
     engine.fill("Nom de naissance", "DUPONT")
     # The banner is over the page now (waited for by a script: a Playwright wait would
@@ -376,3 +383,13 @@ def test_playwright_runs_locator_handlers_as_the_engine_assumes(context: Browser
     page.get_by_role("button", name="Valider").click(timeout=5000)
     assert calls == ["handler"]
     assert _clicks(page) == ["refuse", "real"]
+
+
+def test_nothing_is_typed_on_a_page_of_another_host(engine: Engine) -> None:
+    other = "http://127.0.0.2:9"
+    html = "<label>Nom de naissance <input></label>"
+    engine.page.route(f"{other}/**", lambda route: route.fulfill(body=html, content_type="text/html"))
+    engine.page.goto(f"{other}/imitation")
+    with pytest.raises(BadInput):
+        engine.fill("Nom de naissance", "DUPONT")
+    assert engine.page.get_by_role("textbox").input_value() == ""
