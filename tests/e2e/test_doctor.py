@@ -42,3 +42,20 @@ def test_doctor_says_ko_when_the_site_changed(home: Path) -> None:
     assert code == 4, run.output
     connexion = [line for line in run.output.splitlines() if "Parcours « Connexion »" in line]
     assert connexion and "KO" in connexion[0]
+
+
+def test_doctor_names_the_step_and_the_words_and_writes_a_masked_report(home: Path) -> None:
+    app = create_app(MockConfig(reword={"Nom de naissance": "Nom de famille à la naissance"}))
+    with serve(app) as server:
+        run = _doctor(server.url, home)
+        code = run.finish(timeout=120)
+    assert code == 4, run.output
+    said = " ".join(run.output.split())
+    assert "Étape 1 : votre identité" in said and "« Nom de naissance »" in said
+    reports = list((home / "data" / "carsat-pilot" / "rapports-de-changement").iterdir())
+    assert len(reports) == 1, reports
+    report = reports[0].read_text(encoding="utf-8")
+    assert "étape : Étape 1 : votre identité" in report
+    assert "attendu : « Nom de naissance »" in report
+    assert "Nom de famille à la naissance" in report  # the page as it is now, for the maintainer
+    assert str(reports[0].name) in said.replace(" ", "") or "Rapport" in said
