@@ -22,6 +22,8 @@ from playwright.sync_api import Page, sync_playwright
 
 from carsat_pilot.browser import find_browser, open_context
 from carsat_pilot.demo import DEMO_PASSWORD, DEMO_PROFILE
+from carsat_pilot.drift import handover_message
+from carsat_pilot.flowspec import load_flow
 from carsat_pilot.journeys import LOOPBACK_ONLY
 from carsat_pilot.overlay import Overlay
 from mock_site import MockConfig, create_app, get_state, serve
@@ -107,6 +109,7 @@ class Walk:
 
     def address(self) -> None:
         self.page.get_by_text(words("Votre adresse personnelle")).first.wait_for()
+        self.changed_page()
         self.page.get_by_label(words("Pays de r[ée]sidence")).select_option(label=ADDRESS["pays"])
         self.page.get_by_label(words("Code postal")).press_sequentially(ADDRESS["code_postal"])
         city = self.page.get_by_label(words(r"^\s*Ville \*")).first
@@ -124,6 +127,22 @@ class Walk:
         self.shot("04-adresse-normalisee", step="Étape 5/7 : Étape 2 : votre adresse")
         confirm.click()
         self.click("[ÉE]tape suivante")
+
+    def changed_page(self) -> None:
+        """The hand-over when the site has changed: the replica renames « Valider votre
+        voie », and the banner says what carsat-pilot says then (the same function)."""
+        step = next(s for s in load_flow("register").steps if s.title == "Étape 2 : votre adresse")
+        self.site.config.reword = {"Valider votre voie": "Vérifier mon adresse"}
+        self.page.reload()
+        self.page.get_by_role("button", name="Vérifier mon adresse").scroll_into_view_if_needed()
+        self.shot(
+            "09-passage-de-main-page-changee",
+            step="Étape 5/9 : Étape 2 : votre adresse",
+            instruction=handover_message(step, "le bouton ou lien « Valider votre voie »"),
+        )
+        self.site.config.reword = {}
+        self.page.reload()
+        self.page.get_by_text(words("Votre adresse personnelle")).first.wait_for()
 
     def contact(self) -> None:
         self.page.get_by_text(words("Vos informations de contact")).first.wait_for()
