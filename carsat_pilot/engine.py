@@ -43,7 +43,7 @@ from carsat_pilot.flowspec import (
     Step,
     Target,
 )
-from carsat_pilot.hosts import assert_may_type
+from carsat_pilot.hosts import assert_may_type, same_site
 from carsat_pilot.human import Human as HumanGate
 from carsat_pilot.textmatch import fold, literal, readable, tolerant, words
 
@@ -140,7 +140,6 @@ class Engine:
         self._clicked_since_load: dict[int, bool] = {}
         self._loading: dict[int, int] = {}
         self._last_action = 0.0
-        self.mailbox_pages: set[int] = set()
         # The name of a state-changing form just sent, until the site's answer is seen.
         self.just_sent: str | None = None
         self.recap: object | None = None  # shown by the `approve` action
@@ -190,8 +189,7 @@ class Engine:
 
         def dismiss(_locator: Locator) -> None:
             # The safety net: a banner that shows between the tool's look and its action.
-            if id(page) not in self.mailbox_pages:
-                self._look(page)
+            self._look(page)
 
         # Playwright runs this before an action when such a button is visible; the look
         # itself decides whether it belongs to a declared banner (never a form's button).
@@ -250,8 +248,10 @@ class Engine:
     # ---------------------------------------------------------------- looking
     def _look(self, page: Page, *, snapshot: bool = False) -> pageprobe.Look:
         """One look at the page: declared banners and dialogs dismissed, messages read."""
+        # Banners are answered on the site's own pages only: never in the person's mailbox.
+        interruptions = self._interruptions if self.is_site_page(page) else []
         try:
-            seen = pageprobe.look(page, self._interruptions, snapshot=snapshot)
+            seen = pageprobe.look(page, interruptions, snapshot=snapshot)
         except PlaywrightError:
             if page.is_closed():
                 raise
@@ -259,6 +259,15 @@ class Engine:
         for name in seen.dismissed:
             self.emit("info", f"fenêtre fermée : {name}", interruption=name)
         return seen
+
+    def is_site_page(self, page: Page) -> bool:
+        """A page of the site being driven — not the mailbox (another site, or the
+        replica's own /mailbox), not a page of another host."""
+        url = page.url
+        mailbox = self.variables.get("mailbox_url", "")
+        if mailbox and url.startswith(mailbox.rstrip("/")):
+            return False
+        return same_site(url, self.base_url)
 
     def settled(self, page: Page, seen: pageprobe.Look) -> bool:
         """Nothing loading, nothing changing, and the tool's last action not too recent."""
@@ -384,8 +393,8 @@ class Engine:
         while True:
             pages = self._candidate_pages()
             for page in pages:
-                if id(page) in self.mailbox_pages:
-                    continue
+                if not self.is_site_page(page) and page is not self._page:
+                    continue  # the person's mailbox, or another site: never adopted
                 try:
                     seen = self._look(page)
                     locator = build(page)

@@ -393,3 +393,15 @@ def test_nothing_is_typed_on_a_page_of_another_host(engine: Engine) -> None:
     with pytest.raises(BadInput):
         engine.fill("Nom de naissance", "DUPONT")
     assert engine.page.get_by_role("textbox").input_value() == ""
+
+
+def test_playwright_runs_locator_handlers_during_waits_too(context: BrowserContext) -> None:
+    """Since 1.48 a handler also runs while `wait_for` retries: a banner that hides what
+    the tool waits for is dismissed by the safety net during the wait."""
+    page = context.new_page()
+    page.set_content(
+        "<div id='b'><button onclick=\"this.parentElement.remove();"
+        " document.body.insertAdjacentHTML('beforeend', '<h1>Mes services</h1>')\">Tout refuser</button></div>"
+    )
+    page.add_locator_handler(page.get_by_role("button", name="Tout refuser"), lambda loc: loc.click())
+    page.get_by_role("heading", name="Mes services").wait_for(timeout=5000)
