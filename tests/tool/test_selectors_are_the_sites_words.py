@@ -18,7 +18,18 @@ from carsat_pilot.textmatch import alternatives, fold
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT.parent / "shared" / "seed" / "000_d9df21f3bd6940f8.txt"
-PAGE_MODULES = ("engine", "actions", "handover", "ris", "reliability", "overlay", "journeys", "demo")
+PAGE_MODULES = (
+    "engine",
+    "pageprobe",
+    "drift",
+    "actions",
+    "handover",
+    "ris",
+    "reliability",
+    "overlay",
+    "journeys",
+    "demo",
+)
 TOOL_FILES = [
     *(ROOT / "carsat_pilot" / f"{name}.py" for name in PAGE_MODULES),
     *sorted((ROOT / "flows").glob("*.yaml")),
