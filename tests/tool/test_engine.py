@@ -405,3 +405,62 @@ def test_playwright_runs_locator_handlers_during_waits_too(context: BrowserConte
     )
     page.add_locator_handler(page.get_by_role("button", name="Tout refuser"), lambda loc: loc.click())
     page.get_by_role("heading", name="Mes services").wait_for(timeout=5000)
+
+
+# ------------------------------------------------------------------ a single-page site
+def test_an_outage_after_an_in_page_submission_is_not_fixed_by_a_reload(engine: Engine) -> None:
+    loads: list[str] = []
+    html = (
+        "<main><form><label>Nom de naissance <input></label><button type='button' onclick=\""
+        "document.querySelector('main').innerHTML = '<h1>Service momentanément indisponible</h1>'\">"
+        "Étape suivante</button></form></main>"
+    )
+
+    def serve(route: object) -> None:
+        loads.append("load")
+        route.fulfill(body=f"<title>Essai</title>{html}", content_type="text/html; charset=utf-8")  # type: ignore[attr-defined]
+
+    engine.page.route(f"{SITE}/**", serve)
+    engine.page.goto(f"{SITE}/etape-1")
+    engine.fill("Nom de naissance", "DUPONT")
+    engine.click(Target(name="Étape suivante"))
+    with pytest.raises(SiteUnavailable):
+        engine.expect("Je saisis mon adresse", None, 10.0)
+    assert loads == ["load"], "reloading would start the wizard again"
+
+
+def test_the_next_step_is_trusted_only_once_the_previous_steps_fields_are_gone(engine: Engine) -> None:
+    from carsat_pilot.flowspec import Flow
+
+    page = _page(
+        engine,
+        "<main><h1>Je crée mon espace personnel</h1><form id='f1'><label>Nom de naissance <input></label>"
+        "<button type='button' onclick=\"document.querySelector('main').insertAdjacentHTML('beforeend',"
+        " '<h2>Je saisis mon adresse</h2><label>Code postal <input></label>');"
+        " setTimeout(() => document.getElementById('f1').remove(), 1200)\">Etape suivante</button></form></main>",
+    )
+    flow = Flow.model_validate(
+        {
+            "name": "t",
+            "title": "T",
+            "steps": [
+                {
+                    "title": "Identité",
+                    "page": "Je crée mon espace personnel",
+                    "do": [
+                        {"fill": {"label": "Nom de naissance", "value": "DUPONT"}},
+                        {"click": {"name": "Étape suivante"}},
+                    ],
+                },
+                {
+                    "title": "Adresse",
+                    "page": "Je saisis mon adresse",
+                    "do": [{"fill": {"label": "Code postal", "value": "75012"}}],
+                },
+            ],
+        }
+    )
+    engine.run(flow)
+    # The old form (still on screen a moment, as single-page sites do) was waited out.
+    assert page.get_by_label("Nom de naissance").count() == 0
+    assert page.get_by_label("Code postal").input_value() == "75012"
