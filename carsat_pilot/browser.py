@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from carsat_pilot.errors import BadInput, PilotError
+from carsat_pilot.passwords import child_environment, take_secret_environment
+from carsat_pilot.scratch import Scratch, sweep
 
 
 class BrowserFailed(PilotError):
@@ -67,6 +68,7 @@ def _playwright_chromium() -> Path | None:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - playwright is a hard dependency
         return None
+    take_secret_environment()  # the driver is a child: no secret in its environment
     with sync_playwright() as p:
         try:
             candidate = Path(p.chromium.executable_path)
@@ -126,6 +128,41 @@ def launch_args(found: FoundBrowser, *, headless: bool, slow_mo: int = 0) -> dic
 
 
 @contextmanager
+def run_folder() -> Iterator[Scratch]:
+    """The run's private temporary folder; what killed runs left is removed first."""
+    sweep()
+    with Scratch() as scratch:
+        yield scratch
+
+
+@contextmanager
+def playwright_driver(scratch: Scratch | None = None) -> Iterator[Playwright]:
+    """Playwright's driver, a child process: started with no secret in its environment,
+    and its temporary files (downloads, traces) in the run's private folder."""
+    from playwright.sync_api import sync_playwright
+
+    take_secret_environment(keep=False)  # whatever was not read by now is not needed
+    saved = os.environ.get("TMPDIR")
+    if scratch is not None:
+        os.environ["TMPDIR"] = str(scratch.folder("tmp"))
+    try:
+        playwright = sync_playwright().start()
+    finally:
+        if scratch is not None:
+            if saved is None:
+                os.environ.pop("TMPDIR", None)
+            else:
+                os.environ["TMPDIR"] = saved
+    try:
+        yield playwright
+    finally:
+        try:
+            playwright.stop()
+        except Exception:
+            pass  # the driver may be gone with the browser
+
+
+@contextmanager
 def open_context(
     playwright: Playwright,
     found: FoundBrowser,
@@ -134,23 +171,29 @@ def open_context(
     slow_mo: int = 0,
     downloads_dir: Path | None = None,
     extra_args: list[str] | None = None,
+    scratch: Scratch | None = None,
 ) -> Iterator[BrowserContext]:
     """A browser context on a temporary profile that is deleted at the end, whatever
-    happens: the next person at the help desk must find nothing of this one."""
-    # Chromium's singleton socket lives in the profile and its path must stay short.
-    profile_dir = Path(tempfile.mkdtemp(prefix="cp-profile-"))
-    kwargs = launch_args(found, headless=headless, slow_mo=slow_mo)
-    args = list(kwargs.pop("args", []))  # type: ignore[call-overload]
-    args.extend(extra_args or [])
-    from playwright.sync_api import Error as PlaywrightError
+    happens: the next person at the help desk must find nothing of this one. The
+    profile, downloads in progress and the browser's temporary files live in the run's
+    private folder (`scratch`, or one of its own), which a killed run's successor removes;
+    the browser's environment holds no secret."""
+    with ExitStack() as stack:
+        if scratch is None:
+            scratch = stack.enter_context(run_folder())
+        profile_dir = scratch.folder("profile")
+        kwargs = launch_args(found, headless=headless, slow_mo=slow_mo)
+        args = list(kwargs.pop("args", []))  # type: ignore[call-overload]
+        args.extend(extra_args or [])
+        from playwright.sync_api import Error as PlaywrightError
 
-    try:
         try:
             context = playwright.chromium.launch_persistent_context(
                 str(profile_dir),
                 args=args,
                 accept_downloads=True,
-                downloads_path=str(downloads_dir) if downloads_dir else None,
+                downloads_path=str(downloads_dir or scratch.folder("downloads")),
+                env=child_environment(TMPDIR=str(scratch.folder("tmp"))),  # type: ignore[arg-type]
                 locale="fr-FR",
                 viewport={"width": 1280, "height": 900},
                 **kwargs,  # type: ignore[arg-type]
@@ -168,5 +211,4 @@ def open_context(
                 context.close()
             except Exception:
                 pass  # the person may have closed the window already
-    finally:
-        shutil.rmtree(profile_dir, ignore_errors=True)
+            shutil.rmtree(profile_dir, ignore_errors=True)

@@ -1,14 +1,15 @@
 """The journal: what each run did, as JSON lines, with nothing secret in clear.
 
-Every event of a journey is appended, masked: the NIR as `1 85 07 ** *** ***`, and any
-value of the person that is secret (password, secret answer, captcha code) or
-identifying (e-mail local part, NIR) replaced before the line is written."""
+Every event of a journey is appended, masked by the one masker (`carsat_pilot.masking`):
+the NIR as `1 85 07 ** *** ***`, and every value of the person that is secret (password,
+secret answer, codes, the activation link's token) or identifying (names, birth date,
+e-mail, phone, address — also as the site writes them back) replaced in every text of
+the record before the line is written."""
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,38 +17,13 @@ from typing import Any
 import platformdirs
 
 from carsat_pilot.events import Event
-from carsat_pilot.profile import mask_nir
+from carsat_pilot.masking import Masker
+
+__all__ = ["Journal", "Masker", "consent_record", "journal_path", "read_journal"]
 
 
 def journal_path() -> Path:
     return Path(platformdirs.user_data_dir("carsat-pilot", appauthor=False)) / "journal.jsonl"
-
-
-class Masker:
-    """Replaces a person's values in any text before it leaves the process."""
-
-    def __init__(self, secrets: Iterable[str] = (), nir: str | None = None) -> None:
-        self._pairs: list[tuple[str, str]] = []
-        if nir:
-            compact = nir.replace(" ", "")
-            spaced = " ".join([compact[0], compact[1:3], compact[3:5], compact[5:7], compact[7:10], compact[10:13]])
-            for form in (compact, spaced, compact.lower()):
-                self._pairs.append((form, mask_nir(compact)))
-        for secret in secrets:
-            if secret and len(secret) >= 3:
-                self._pairs.append((secret, "••••"))
-        # Longest first, so a value containing another is masked whole.
-        self._pairs.sort(key=lambda pair: len(pair[0]), reverse=True)
-
-    def add(self, secret: str) -> None:
-        if secret and len(secret) >= 3:
-            self._pairs.append((secret, "••••"))
-            self._pairs.sort(key=lambda pair: len(pair[0]), reverse=True)
-
-    def __call__(self, text: str) -> str:
-        for value, mask in self._pairs:
-            text = text.replace(value, mask)
-        return text
 
 
 class Journal:
@@ -58,7 +34,9 @@ class Journal:
 
     def write(self, record: dict[str, Any]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        line = self.mask(json.dumps(record, ensure_ascii=False, default=str))
+        # Each text masked before encoding: a mask never breaks the JSON around it.
+        masked = self.mask.deep(json.loads(json.dumps(record, ensure_ascii=False, default=str)))
+        line = json.dumps(masked, ensure_ascii=False)
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         with os.fdopen(fd, "a", encoding="utf-8") as handle:
             handle.write(line + "\n")

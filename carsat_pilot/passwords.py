@@ -4,6 +4,13 @@ The password never goes to the command line (visible in `ps`), a file, the journ
 a message: it comes from `CARSAT_PILOT_PASSWORD` or a hidden prompt. The one exception
 is a password this module proposes at the person's request: it is shown once, on the
 terminal only, because the person must be able to write it down.
+
+Secrets stay in the tool's own process. Every `CARSAT_PILOT_*` variable but the public
+ones (`PUBLIC_VARIABLES`: a browser path) is a secret — the password, the activation
+link, the NIR, and any such variable added later: `take_secret_environment` moves them
+all out of `os.environ` at start, before Playwright's driver or the browser is started
+(both inherit the environment, and /proc/<pid>/environ of a child shows it), and
+`child_environment` is what a child is given.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ import re
 import secrets
 import sys
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from typing import TextIO
 
 from rich.console import Console
@@ -25,6 +32,11 @@ from carsat_pilot.errors import BadInput
 from carsat_pilot.profile import Identity, Profile
 
 PASSWORD_ENV = "CARSAT_PILOT_PASSWORD"
+LINK_ENV = "CARSAT_PILOT_LINK"  # the activation link (single-use token)
+NIR_ENV = "CARSAT_PILOT_NIR"
+SECRET_PREFIX = "CARSAT_PILOT_"
+# Not secret, and read where they are needed: may stay in the environment.
+PUBLIC_VARIABLES = frozenset({"CARSAT_PILOT_BROWSER"})
 PASSWORD_FIELD = "mot de passe"
 MIN_LENGTH = 8
 MAX_LENGTH = 20
@@ -41,13 +53,9 @@ PROBLEM_NO_DIGIT = "il doit contenir au moins un chiffre (0-9)"
 PROBLEM_NOM = "il ne doit pas contenir votre nom"
 PROBLEM_PRENOM = "il ne doit pas contenir votre prénom"
 PROBLEM_DATE = "il ne doit pas contenir votre date de naissance (ni votre année de naissance)"
-PROBLEM_NIR = (
-    "il ne doit pas contenir une partie de votre n° de sécurité sociale "
-    "(4 chiffres qui se suivent ou plus)"
-)
+PROBLEM_NIR = "il ne doit pas contenir une partie de votre n° de sécurité sociale (4 chiffres qui se suivent ou plus)"
 PROBLEM_SPECIAL = (
-    "il ne doit contenir que des lettres sans accent et des chiffres "
-    "(ni espace, ni accent, ni caractère spécial)"
+    "il ne doit contenir que des lettres sans accent et des chiffres (ni espace, ni accent, ni caractère spécial)"
 )
 
 # Readable alphabet: no 0/O, 1/l/I (nor o) that people copy wrongly from a screen.
@@ -166,6 +174,76 @@ def generate_password(person: Person = None) -> str:
 
 
 # ---------------------------------------------------------------------------------------
+# Secrets from the environment: read once, kept in this process only
+# ---------------------------------------------------------------------------------------
+
+_taken: dict[str, str] = {}
+
+
+def is_secret_variable(name: str) -> bool:
+    """Every CARSAT_PILOT_* variable not declared public is a secret (future ones too)."""
+    upper = name.upper()
+    return upper.startswith(SECRET_PREFIX) and upper not in PUBLIC_VARIABLES
+
+
+def _blank_initial_environment(names: list[str]) -> None:
+    """Overwrite the values of `names` where the kernel shows the process's initial
+    environment (/proc/<pid>/environ): unsetting a variable only unlinks it. Linux and
+    a libc exporting `environ` only; anything else is left as it is."""
+    if not names or not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        table = ctypes.POINTER(ctypes.c_void_p).in_dll(ctypes.CDLL(None), "environ")
+    except (OSError, ValueError, AttributeError):  # pragma: no cover - not glibc/musl
+        return
+    prefixes = tuple(f"{name}=".encode() for name in names)
+    index = 0
+    while (address := table[index]) is not None and index < 100_000:
+        entry = ctypes.string_at(address)
+        if entry.startswith(prefixes):
+            start = entry.index(b"=") + 1
+            ctypes.memset(address + start, ord("*"), len(entry) - start)
+        index += 1
+
+
+def take_secret_environment(environ: MutableMapping[str, str] | None = None, *, keep: bool = True) -> list[str]:
+    """Move every secret variable out of the environment (so that no child process —
+    Playwright's driver, the browser, its crash reporter — inherits it); with `keep`,
+    this process may still read each one once with `take_secret`. Returns their names.
+    For the process's own environment, the values are also blanked where /proc shows them."""
+    real = environ is None
+    environ = os.environ if environ is None else environ
+    names = [name for name in list(environ) if is_secret_variable(name)]
+    values = {name: environ[name] for name in names}
+    if real:
+        _blank_initial_environment(names)
+    for name in names:
+        environ.pop(name)
+        if keep:
+            _taken[name] = values[name]
+    return names
+
+
+def take_secret(name: str, env: Mapping[str, str] | None = None) -> str | None:
+    """A secret variable's value, read once: from `env` when given (tests), else from
+    the environment or what `take_secret_environment` kept — and forgotten there."""
+    if env is not None:
+        return env.get(name) or None
+    in_environ = os.environ.pop(name, None)
+    kept = _taken.pop(name, None)
+    return in_environ or kept or None
+
+
+def child_environment(base: Mapping[str, str] | None = None, **extra: str) -> dict[str, str]:
+    """The environment given to a child process: the tool's own, without any secret."""
+    env = {k: v for k, v in (os.environ if base is None else base).items() if not is_secret_variable(k)}
+    env.update(extra)
+    return env
+
+
+# ---------------------------------------------------------------------------------------
 # Reading
 # ---------------------------------------------------------------------------------------
 
@@ -190,7 +268,7 @@ def read_secret_line(console: Console, label: str, input_stream: TextIO | None =
 def read_password(
     person: Person = None,
     *,
-    env: Mapping[str, str] = os.environ,
+    env: Mapping[str, str] | None = None,
     prompt: bool = True,
     confirm: bool = True,
     console: Console | None = None,
@@ -198,13 +276,14 @@ def read_password(
     check_rules: bool = True,
     offer_generated: bool | None = None,
 ) -> str:
-    """The password from `CARSAT_PILOT_PASSWORD`, else asked twice with a hidden prompt.
+    """The password from `CARSAT_PILOT_PASSWORD` (read once, then gone from the
+    environment), else asked twice with a hidden prompt.
 
     `check_rules=False` for logging in: the password already exists on the site and our
     copy of its rules must not lock the person out. `offer_generated` (default: when
     creating, i.e. `confirm`) lets the person press Enter to get a compliant password.
     """
-    from_env = env.get(PASSWORD_ENV)
+    from_env = take_secret(PASSWORD_ENV, env)
     if from_env:
         if check_rules:
             check_password(from_env, person, f"Le mot de passe de la variable {PASSWORD_ENV}")
@@ -231,9 +310,7 @@ def _show_rules(console: Console, offer_generated: bool) -> None:
         "naissance ni partie du n° de sécurité sociale. La saisie est cachée."
     )
     if offer_generated:
-        console.print(
-            "Appuyez sur Entrée sans rien taper pour qu'un mot de passe conforme vous soit proposé."
-        )
+        console.print("Appuyez sur Entrée sans rien taper pour qu'un mot de passe conforme vous soit proposé.")
 
 
 def _prompt_password(
@@ -251,17 +328,14 @@ def _prompt_password(
         if not password and offer_generated:
             password = generate_password(person)
             console.print(
-                f"Mot de passe proposé : [bold]{escape(password)}[/] — notez-le maintenant, il "
-                "ne sera plus affiché."
+                f"Mot de passe proposé : [bold]{escape(password)}[/] — notez-le maintenant, il ne sera plus affiché."
             )
         problems = password_problems(password, person) if check_rules else []
         if not password:
             problems = problems or ["il ne peut pas être vide"]
         if problems:
             console.print(f"[red]{escape(problems_sentence(problems))}[/]")
-        elif confirm and password != _read_or_eof(
-            console, "Confirmez le mot de passe (retapez-le) : ", input_stream
-        ):
+        elif confirm and password != _read_or_eof(console, "Confirmez le mot de passe (retapez-le) : ", input_stream):
             console.print("[red]Les deux saisies ne sont pas identiques : recommencez.[/]")
         else:
             return password

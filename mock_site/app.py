@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 from mock_site import drift, persistence
 from mock_site.config import MockConfig
 from mock_site.decoys import DECOYS
-from mock_site.routes import activation, auth, decoys, espace, franceconnect, mailbox, public, registration
+from mock_site.routes import activation, auth, decoys, espace, franceconnect, hostile, mailbox, public, registration
 from mock_site.state import RequestRecord, SiteState
 from mock_site.web import current_account
 
@@ -74,6 +74,8 @@ def create_app(config: MockConfig | None = None) -> Flask:
         decoys.bp,
     ):
         app.register_blueprint(blueprint)
+    # Pages of another host for the host-rule tests: inert unless a test arms them.
+    app.register_blueprint(hostile.bp)
 
     @app.before_request
     def field_names_back() -> None:

@@ -45,3 +45,7 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+# After every end-to-end test, nothing of the test person in clear on disk (issue 12).
+from tests.e2e.secret_scan import no_secret_left_behind  # noqa: E402, F401

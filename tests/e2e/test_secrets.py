@@ -3,13 +3,20 @@ XDG folders and TMPDIR, then read every file the tool left there (the RIS PDF as
 
 from __future__ import annotations
 
+import queue
 import stat
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.conftest import Replica
 from tests.e2e.harness import PASSWORD, ToolRun, isolated_env, write_profile
+from tests.e2e.secret_scan import leaks
 
 pytestmark = pytest.mark.e2e
 
@@ -71,3 +78,96 @@ def test_register_activate_fetch_leave_no_secret_on_disk(replica: Replica, home:
         assert secret not in run.output + fetch.output
     # The temporary browser profile and the captcha images are gone.
     assert not [p for p in (home / "tmp").iterdir()]
+
+
+# --------------------------------------------------------------------------- after --wipe
+@dataclass
+class DeskRun(ToolRun):
+    """`ToolRun` in the person's folder (the session finds their profile there)."""
+
+    cwd: Path | None = None
+
+    def __post_init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "carsat_pilot", *self.args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            env=self.env,
+            bufsize=1,
+            cwd=self.cwd,
+        )
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._pump, daemon=True).start()
+
+
+def _answer_session(run: DeskRun, timeout_s: float = 150.0) -> int:
+    """The advisor at the menu: the relevé (3), the person present, their saved profile (1),
+    no more, then the end (0)."""
+    context, menus = "", 0
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            line = run._queue.get(timeout=max(0.1, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        if line is None:
+            run._queue.put(None)
+            break
+        run.lines.append(line)
+        if "Créer l'espace personnel" in line:
+            context = "menu"
+        elif "Profils enregistrés" in line:
+            context = "profile"
+        if "présente" in line:
+            run.send("o")
+        elif "Entrée : français" in line:
+            run.send("")
+        elif "Obtenir maintenant" in line or "Effacer de ce poste" in line:
+            run.send("n")
+        elif "Votre choix" in line:
+            if context == "profile":
+                run.send("1")
+            else:
+                menus += 1
+                run.send("3" if menus == 1 else "0")
+            context = ""
+    return run.finish(timeout=30)
+
+
+def test_after_wipe_nothing_of_the_person_is_left_but_the_masked_journal(replica: Replica, home: Path) -> None:
+    account = replica.state.add_account(NIR, PASSWORD, ris_available=True)
+    write_profile(home)
+    recap = home / "recapitulatif.html"
+    run = DeskRun(
+        [
+            "session",
+            "--base-url",
+            replica.url,
+            "--human",
+            "terminal",
+            "--headless",
+            "--yes",
+            "--download-dir",
+            str(home / "RIS"),
+            "--summary",
+            str(recap),
+            "--wipe",
+        ],
+        isolated_env(home),
+        cwd=home,
+    )
+    assert _answer_session(run) == 0, run.output
+    output = " ".join(run.output.split())
+    assert "imprimez-le ou remettez-le-lui avant l'effacement" in output  # said before it goes
+    assert f"effacé : {recap}" in output
+    assert "masqué (1 85 07 ** *** ***)" in output  # the person's own masked NIR
+    left = sorted(p for p in home.rglob("*") if p.is_file())
+    assert not [p for p in left if p.suffix in (".pdf", ".toml", ".html", ".json", ".png", ".lock")], left
+    journal = home / "data" / "carsat-pilot" / "journal.jsonl"
+    assert journal in left and "1 85 07 ** *** ***" in journal.read_text(encoding="utf-8")
+    # Nothing at all, the journal included: no exception for the person's own files now.
+    assert leaks(left, [account.activation_token], except_theirs=False) == []
+    assert not list((home / "tmp").iterdir())
