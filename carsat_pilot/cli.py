@@ -16,6 +16,7 @@ from rich.console import Console
 
 from carsat_pilot.errors import BadInput, ExitCode, PilotError
 from carsat_pilot.hosts import OFFICIAL_SITE
+from carsat_pilot.i18n import check_language, shipped_languages
 
 app = typer.Typer(
     name="carsat-pilot",
@@ -53,7 +54,14 @@ Yes = Annotated[
 KeepOpen = Annotated[
     bool, typer.Option("--keep-open", help="En cas d'erreur, laisser le navigateur ouvert pour finir à la main.")
 ]
-Lang = Annotated[str, typer.Option("--lang", help="Langue des messages : fr (par défaut) ou en.")]
+Lang = Annotated[
+    str,
+    typer.Option(
+        "--lang",
+        help="Langue de la personne : bandeau, consignes et récapitulatif, à côté du français "
+        f"({', '.join(shipped_languages())} ; fr par défaut). Le terminal reste en français.",
+    ),
+]
 Verbose = Annotated[bool, typer.Option("--verbose", help="Plus de détails (et la trace technique en cas d'erreur).")]
 ProfileOpt = Annotated[Path | None, typer.Option("--profile", help="Fichier profil TOML de la personne.")]
 Fresh = Annotated[bool, typer.Option("--fresh", help="Ignorer ce qui a déjà été fait (état enregistré).")]
@@ -70,12 +78,31 @@ DebugArtifacts = Annotated[
         "--debug-artifacts", help="Dossier où enregistrer des captures (champs saisis masqués) pour le support."
     ),
 ]
-# Remote assistance and the tests' "person" attach to the tool's own browser through it.
+# Remote assistance and the tests' "person" attach to the tool's own browser through it:
+# loopback only, and with the real site only when the advisor says yes (journeys.devtools_consent).
 DevtoolsPort = Annotated[int | None, typer.Option("--devtools-port", hidden=True)]
 MailboxUrl = Annotated[
     str | None,
     typer.Option("--mailbox-url", help="Adresse de la messagerie de la personne, ouverte dans un nouvel onglet."),
 ]
+
+
+def _print_traceback() -> None:
+    """--verbose: the technical trace for the referent, masked like the journal (a page
+    URL, a value typed, a site's text may be in it)."""
+    from carsat_pilot.masking import current
+
+    sys.stderr.write(current()(traceback.format_exc()))
+    sys.stderr.flush()
+
+
+def _shown(message: str) -> str:
+    """An error sentence as printed: masked when standard error is kept (not a terminal)."""
+    from rich.markup import escape
+
+    from carsat_pilot.masking import current
+
+    return escape(message if err_console.is_terminal else current()(message))
 
 
 def handles_errors(command: F) -> F:
@@ -88,8 +115,8 @@ def handles_errors(command: F) -> F:
             return command(*args, **kwargs)
         except PilotError as exc:
             if verbose:
-                traceback.print_exc()
-            err_console.print(f"[bold red]✖[/] {exc.message}", soft_wrap=True)
+                _print_traceback()
+            err_console.print(f"[bold red]✖[/] {_shown(exc.message)}", soft_wrap=True)
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
             err_console.print("✖ Interrompu : rien d'autre n'a été envoyé au site ; relancez quand vous voulez.")
@@ -98,7 +125,7 @@ def handles_errors(command: F) -> F:
             raise
         except Exception as exc:  # a defect, or the browser gone in a way we did not foresee
             if verbose:
-                traceback.print_exc()
+                _print_traceback()
             if "has been closed" in str(exc) or "Target closed" in str(exc):
                 err_console.print("✖ La fenêtre du navigateur a été fermée : la démarche est interrompue.")
                 raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
@@ -138,13 +165,19 @@ def _run_options(
 ) -> Any:
     """Check every option before anything is sent, then build the journey's options."""
     from carsat_pilot.browser import find_browser, has_display
-    from carsat_pilot.hosts import check_base_url
+    from carsat_pilot.hosts import check_base_url, check_mailbox_url
     from carsat_pilot.human import BrowserHuman, TerminalHuman, refuse_without_human
     from carsat_pilot.journeys import RunOptions
 
-    if lang not in ("fr", "en"):
-        raise BadInput(f"--lang accepte « fr » ou « en » (reçu : « {lang} »).", "--lang")
+    lang = check_language(lang)  # a shipped catalog, or BadInput naming the shipped ones
     url = check_base_url(base_url)
+    if mailbox_url:
+        mailbox_url = check_mailbox_url(mailbox_url, url)
+    if devtools_port is not None and not 1024 <= devtools_port <= 65535:
+        raise BadInput(
+            f"--devtools-port attend un numéro de port entre 1024 et 65535 (reçu : {devtools_port}).",
+            "--devtools-port",
+        )
     mode = _human_mode(human)
     display = has_display() and not headless
     refusal = refuse_without_human(
@@ -174,6 +207,7 @@ def _run_options(
         devtools_port=devtools_port,
         fresh=fresh,
         debug_artifacts=debug_artifacts,
+        lang=lang,
     )
 
 
@@ -255,6 +289,10 @@ def register(
         from carsat_pilot.collect import ask_profile
 
         person = ask_profile(console)
+    from carsat_pilot import masking
+    from carsat_pilot.journeys import profile_variables
+
+    masking.learn(profile_variables(person, ""))
     for warning in check_profile(person):
         # Never stricter than the site: an unusual value is said, and the site decides.
         console.print(f"[yellow]⚠ {warning}[/]")
@@ -268,11 +306,23 @@ def register(
 @handles_errors
 def activate(
     link: Annotated[
-        str, typer.Argument(help="Le lien reçu par e-mail (« Je confirme la création de mon espace personnel »).")
-    ],
+        str | None,
+        typer.Argument(
+            help="Le lien reçu par e-mail. Sans lui, il est demandé (entrée standard ou navigateur) : "
+            "un lien en argument est visible des autres utilisateurs de l'ordinateur.",
+            show_default=False,
+        ),
+    ] = None,
+    link_fd: Annotated[
+        int | None,
+        typer.Option("--link-fd", help="Lire le lien sur ce descripteur de fichier (par exemple 3 avec 3<lien.txt)."),
+    ] = None,
     profile: ProfileOpt = None,
     nir: Annotated[
-        str | None, typer.Option("--nir", help="N° de Sécurité sociale (13 chiffres), si pas de profil.")
+        str | None,
+        typer.Option(
+            "--nir", help="N° de Sécurité sociale (13 chiffres), si pas de profil (visible : préférez --profile)."
+        ),
     ] = None,
     base_url: BaseUrl = OFFICIAL_SITE,
     headless: Headless = False,
@@ -290,36 +340,111 @@ def activate(
     from carsat_pilot.hosts import same_site
     from carsat_pilot.passwords import read_password
 
+    the_link = _activation_link(link, link_fd)
     the_nir = _nir_from(profile, nir)
     options = _options_from(locals())
-    if not same_site(link, options.base_url):
+    if the_link is not None and not same_site(the_link, options.base_url):
         raise BadInput(
             "Ce lien ne mène pas au site de l'Assurance retraite : par sécurité il n'est pas "
             "ouvert. Copiez le lien « Je confirme la création de mon espace personnel » de l'e-mail.",
             "LINK",
         )
     password = read_password(None, console=console, confirm=False, check_rules=False)
-    summary = journeys.activate(options, the_nir, password, link)
+    summary = journeys.activate(options, the_nir, password, the_link)
     console.print(f"[bold green]✔ {summary}[/]")
 
 
+VISIBLE_ARGUMENT = (
+    "⚠ {what} donné sur la ligne de commande est visible des autres utilisateurs de cet ordinateur "
+    "(liste des processus, historique du shell) : {instead}"
+)
+
+
+def _warn_visible(what: str, instead: str) -> None:
+    err_console.print(VISIBLE_ARGUMENT.format(what=what, instead=instead), soft_wrap=True, markup=False)
+
+
+def _activation_link(argument: str | None, fd: int | None) -> str | None:
+    """The activation link (a single-use key): from the environment (CARSAT_PILOT_LINK,
+    gone from it once read) or a file descriptor; as an argument it still works but is
+    visible to others. None: the hand-over asks for it (standard input or browser)."""
+    from carsat_pilot import masking
+    from carsat_pilot.passwords import LINK_ENV, take_secret
+
+    link: str | None = None
+    if argument:
+        _warn_visible(
+            "Le lien d'activation",
+            "lancez « carsat-pilot activate » sans le lien et collez-le quand il est demandé, "
+            f"ou passez-le par {LINK_ENV}.",
+        )
+        link = argument
+    from_env = take_secret(LINK_ENV)
+    if link is None and from_env:
+        link = from_env
+    if link is None and fd is not None:
+        try:
+            with os.fdopen(fd, "r", encoding="utf-8", closefd=True) as stream:
+                link = stream.readline().strip()
+        except OSError as exc:
+            raise BadInput(
+                f"--link-fd : le descripteur {fd} ne peut pas être lu ({exc.strerror}).", "--link-fd"
+            ) from None
+        if not link:
+            raise BadInput(f"--link-fd : rien à lire sur le descripteur {fd}.", "--link-fd")
+    if link:
+        link = link.strip().strip("<>\"'")
+        masking.learn(secrets=[link])
+    return link or None
+
+
+def _learn_profile(profile: Path) -> None:
+    """Teach the masker the person's names, birth date, contact and address, read
+    leniently from the profile (a login needs only the NIR, the masker wants the rest)."""
+    import tomllib
+
+    from carsat_pilot import masking
+
+    try:
+        data = tomllib.loads(profile.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return
+    values: dict[str, str] = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            values.update({k: str(v) for k, v in value.items() if isinstance(v, (str, int))})
+        elif isinstance(value, (str, int)) and not isinstance(value, bool):
+            values[key] = str(value)
+    masking.learn(values)
+
+
 def _nir_from(profile: Path | None, nir: str | None) -> str:
+    from carsat_pilot import masking
     from carsat_pilot.checks import check_nir, clean_nir
+    from carsat_pilot.passwords import NIR_ENV, take_secret
     from carsat_pilot.profile import load_nir_only
 
     if profile is not None:
-        return load_nir_only(profile)
+        found = load_nir_only(profile)
+        masking.learn(nir=found)
+        _learn_profile(profile)
+        return found
+    from_env = take_secret(NIR_ENV)
     if nir:
-        cleaned = clean_nir(nir)
+        _warn_visible("Le n° de Sécurité sociale", f"utilisez plutôt --profile FICHIER ou la variable {NIR_ENV}.")
+    if nir or from_env:
+        cleaned = clean_nir(nir or from_env or "")
+        masking.learn(nir=cleaned)
         check_nir(cleaned)
         return cleaned
     if sys.stdin is not None and sys.stdin.isatty():
         from rich.prompt import Prompt
 
         cleaned = clean_nir(Prompt.ask("N° de Sécurité sociale (13 premiers chiffres)", console=console))
+        masking.learn(nir=cleaned)
         check_nir(cleaned)
         return cleaned
-    raise BadInput("Indiquez la personne avec --profile FICHIER ou --nir NUMÉRO.", "--profile")
+    raise BadInput(f"Indiquez la personne avec --profile FICHIER (ou la variable {NIR_ENV}).", "--profile")
 
 
 @app.command("fetch-ris")
@@ -327,7 +452,10 @@ def _nir_from(profile: Path | None, nir: str | None) -> str:
 def fetch_ris(
     profile: ProfileOpt = None,
     nir: Annotated[
-        str | None, typer.Option("--nir", help="N° de Sécurité sociale (13 chiffres), si pas de profil.")
+        str | None,
+        typer.Option(
+            "--nir", help="N° de Sécurité sociale (13 chiffres), si pas de profil (visible : préférez --profile)."
+        ),
     ] = None,
     download_dir: DownloadDir = None,
     wait: Wait = 900.0,
@@ -623,6 +751,11 @@ def session(
 
 
 def main() -> None:
+    from carsat_pilot.passwords import take_secret_environment
+
+    # Before anything can start a child (Playwright's driver, the browser, the replica's
+    # server): the secrets leave the environment and stay in this process only.
+    take_secret_environment()
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
     app()
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from rich.console import Console
 from rich.markup import escape
@@ -24,9 +24,13 @@ from rich.text import Text, TextType
 
 from carsat_pilot import checks
 from carsat_pilot.checks import Civilite
+from carsat_pilot.choices import match_option
 from carsat_pilot.errors import BadInput
 from carsat_pilot.passwords import read_secret_line
 from carsat_pilot.profile import FIELD_LABELS, Profile, parse_profile, save_profile
+
+if TYPE_CHECKING:
+    from carsat_pilot.choices import Chosen
 
 T = TypeVar("T")
 
@@ -51,6 +55,20 @@ EXAMPLES: dict[str, str] = {
     "contact.question_secrete": "Quel est le nom de votre premier animal de compagnie ?",
 }
 OPTIONAL = {"adresse.numero", "adresse.complement", "contact.telephone"}
+
+# The secret questions the site usually lists (« Question secrète », step 3 of its form).
+SITE_QUESTIONS: tuple[str, ...] = (
+    "Quel est le nom de votre premier animal de compagnie ?",
+    "Quel est le nom de jeune fille de votre mère ?",
+    "Quelle est la ville de naissance de votre père ?",
+    "Quel est le prénom de votre meilleur ami d'enfance ?",
+    "Quel était le nom de votre école primaire ?",
+    "Quel est votre plat préféré ?",
+)
+QUESTION_NOT_LISTED = (
+    "cette question n'est pas dans la liste habituelle du site : au moment de l'inscription, "
+    "la personne choisira la plus proche dans la liste du site."
+)
 
 
 class _EofAware:
@@ -107,10 +125,11 @@ class _Session:
         convert: Callable[[str], T],
         *,
         default: str | None = None,
+        hint: str | None = None,
     ) -> T:
         """Ask until `convert` accepts the answer, saying why it refused it each time."""
         for _ in range(MAX_FIELD_TRIES):
-            raw = self._line(field, default)
+            raw = self._line(field, default, hint)
             try:
                 return convert(raw)
             except BadInput as exc:
@@ -121,14 +140,16 @@ class _Session:
             field=field,
         )
 
-    def _line(self, field: str, default: str | None) -> str:
+    def _line(self, field: str, default: str | None, hint: str | None = None) -> str:
         label = f"[bold]{escape(FIELD_LABELS[field])}[/]"
         if field in OPTIONAL:
             label += " [dim](facultatif)[/]"
         if default:
             # Shown by rich in brackets: Enter keeps the value typed before.
             return _LinePrompt.ask(label, console=self.console, stream=self.stream, default=default)
-        if field in EXAMPLES:
+        if hint is not None:
+            label += f" [dim]({escape(hint)})[/]"
+        elif field in EXAMPLES:
             label += f" [dim](ex. {escape(EXAMPLES[field])})[/]"
         return _LinePrompt.ask(label, console=self.console, stream=self.stream)
 
@@ -164,12 +185,8 @@ def _ask_identity(session: _Session) -> dict[str, Any]:
         shown["civilite"] = civilite
         if not _consistent(session, checks.check_nir_civilite, nir, civilite):
             continue
-        nom = shown["nom"] = session.ask(
-            "nom_naissance", checks.normalize_nom, default=shown.get("nom")
-        )
-        prenom = shown["prenom"] = session.ask(
-            "prenom", checks.normalize_prenom, default=shown.get("prenom")
-        )
+        nom = shown["nom"] = session.ask("nom_naissance", checks.normalize_nom, default=shown.get("nom"))
+        prenom = shown["prenom"] = session.ask("prenom", checks.normalize_prenom, default=shown.get("prenom"))
         born = session.ask("date_naissance", checks.parse_birth_date, default=shown.get("date"))
         shown["date"] = checks.format_date(born)
         if not _consistent(session, checks.check_nir_birth_date, nir, born):
@@ -204,9 +221,7 @@ def _identity_dict(nir: str, civilite: Civilite, nom: str, prenom: str, born: da
 
 def _ask_address(session: _Session) -> dict[str, str]:
     pays = session.ask("adresse.pays", checks.normalize_pays, default="FRANCE")
-    code_postal = session.ask(
-        "adresse.code_postal", lambda raw: checks.check_postal_code(pays, raw)
-    )
+    code_postal = session.ask("adresse.code_postal", lambda raw: checks.check_postal_code(pays, raw))
     ville = session.ask("adresse.ville", checks.normalize_ville)
     numero = session.ask("adresse.numero", checks.normalize_numero)
 
@@ -230,7 +245,7 @@ def _ask_address(session: _Session) -> dict[str, str]:
 def _ask_contact(session: _Session) -> dict[str, str]:
     telephone = session.ask("contact.telephone", checks.normalize_phone)
     email = _ask_email_twice(session)
-    question = session.ask("contact.question_secrete", checks.normalize_question)
+    question = _ask_question(session)
     answer = _ask_answer_twice(session)
     return {
         "telephone": telephone,
@@ -238,6 +253,40 @@ def _ask_contact(session: _Session) -> dict[str, str]:
         "question_secrete": question,
         "reponse_secrete": answer,
     }
+
+
+_OTHER_QUESTION = ""
+
+
+def _ask_question(session: _Session) -> str:
+    """The secret question from the site's usual list (by its number), or another one
+    written out — said, then, to be chosen in the site's list at registration."""
+    field = "contact.question_secrete"
+    session.console.print(f"[bold]{escape(FIELD_LABELS[field])}[/] — les questions proposées par le site :")
+    for number, question in enumerate(SITE_QUESTIONS, start=1):
+        session.console.print(f"  {number}. {escape(question)}")
+    session.console.print("  0. Une autre question (à écrire)")
+
+    def from_list(raw: str) -> str:
+        answer = raw.strip()
+        if answer.isdigit():
+            if int(answer) == 0:
+                return _OTHER_QUESTION
+            if 1 <= int(answer) <= len(SITE_QUESTIONS):
+                return SITE_QUESTIONS[int(answer) - 1]
+            raise BadInput(f"Répondez par un numéro de 0 à {len(SITE_QUESTIONS)}, ou écrivez la question.", field)
+        return _written(checks.normalize_question(raw, field))
+
+    def _written(question: str) -> str:
+        known = match_option(question, SITE_QUESTIONS, prefix=False)
+        if known is None:
+            session.warn([QUESTION_NOT_LISTED])
+        return known or question
+
+    chosen = session.ask(field, from_list, hint="numéro, ou la question écrite")
+    if chosen != _OTHER_QUESTION:
+        return chosen
+    return session.ask(field, lambda raw: _written(checks.normalize_question(raw, field)), hint="écrivez la question")
 
 
 def _ask_email_twice(session: _Session) -> str:
@@ -273,8 +322,7 @@ def _ask_answer_twice(session: _Session) -> str:
             return answer
         session.console.print("[red]Les deux réponses ne sont pas identiques.[/]")
     raise BadInput(
-        f"Le champ « {field} » n'a pas pu être saisi après {MAX_FIELD_TRIES} essais : "
-        "relancez la commande.",
+        f"Le champ « {field} » n'a pas pu être saisi après {MAX_FIELD_TRIES} essais : relancez la commande.",
         field=field,
     )
 
@@ -349,3 +397,53 @@ def ask_profile(
             field="profile",
         ) from None
     return profile
+
+
+# ---------------------------------------------------------------------------------------
+# After a journey: the values chosen in the site's lists
+# ---------------------------------------------------------------------------------------
+
+# The flows' variables that a list of the site may change, and where they are in a profile.
+LIST_FIELDS: dict[str, tuple[str, str]] = {
+    "pays": ("adresse", "pays"),
+    "ville": ("adresse", "ville"),
+    "complement": ("adresse", "complement"),
+    "question_secrete": ("contact", "question_secrete"),
+}
+
+
+def with_choices(profile: Profile, chosen: Iterable[Chosen]) -> Profile:
+    """The profile with the values chosen in the site's lists instead of its own."""
+    data = profile.to_toml_dict()
+    for choice in chosen:
+        where = LIST_FIELDS.get(choice.variable)
+        if where is not None:
+            data[where[0]][where[1]] = choice.chosen
+    return parse_profile(data)
+
+
+def offer_profile_update(
+    console: Console,
+    confirm: Callable[[str], bool],
+    profile: Profile,
+    path: Path | None,
+    chosen: Sequence[Chosen],
+) -> Profile:
+    """Say which values were chosen in the site's lists, and offer to write them into the
+    saved profile (so the next run finds them at once). Returns the updated profile."""
+    relevant = [c for c in chosen if c.variable in LIST_FIELDS]
+    if not relevant:
+        return profile
+    console.print("Choisi dans les listes du site pendant la démarche :")
+    for choice in relevant:
+        console.print(f"  {escape(choice.label)} : « {escape(choice.chosen)} » (profil : « {escape(choice.typed)} »)")
+    updated = with_choices(profile, relevant)
+    if path is None:
+        console.print("Le profil n'est pas enregistré sur ce poste : ces valeurs servent pour cette séance.")
+        return updated
+    if confirm(f"Mettre à jour le profil enregistré « {path} » avec ces valeurs ?"):
+        save_profile(updated, path)
+        console.print(f"[green]Profil mis à jour : « {escape(str(path))} ».[/]")
+    else:
+        console.print("Profil enregistré inchangé.")
+    return updated

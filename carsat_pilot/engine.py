@@ -556,7 +556,7 @@ class Engine:
             except PlaywrightError as exc:
                 # A browser error inside a step is drift too, named in French: no raw error
                 # reaches the person, and nothing is sent after it.
-                if self.page.is_closed():
+                if self.closed_by_person(exc):
                     raise Interrupted("La fenêtre du navigateur a été fermée : la démarche est interrompue.") from exc
                 drift = PageNotRecognized(
                     f"À l'étape « {step.title} », la page n'a pas réagi comme la procédure le prévoit : le site a "
@@ -574,6 +574,11 @@ class Engine:
                 index, start = hand_over_drift(self, flow, index, exc)
                 continue
             index, start = index + 1, 0
+
+    def closed_by_person(self, exc: PlaywrightError) -> bool:
+        """The browser error is the person closing the window (or the tab in use)."""
+        current_gone = self._page is not None and self._page.is_closed()
+        return current_gone or "closed" in str(exc).lower() or all(p.is_closed() for p in self.context.pages)
 
     def run_step_numbered(self, step: Step, number: int, total: int) -> None:
         self._step, self._total = number, total

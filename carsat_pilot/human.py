@@ -11,15 +11,19 @@ from __future__ import annotations
 import os
 import queue
 import sys
-import tempfile
 import threading
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, TYPE_CHECKING, Literal
 
 from rich.console import Console
 
 from carsat_pilot.errors import Interrupted, TimedOut
+from carsat_pilot.scratch import Scratch
+
+if TYPE_CHECKING:
+    from carsat_pilot.choices import Chosen
 
 HumanMode = Literal["browser", "terminal", "auto"]
 
@@ -74,6 +78,9 @@ class Human(ABC):
     def __init__(self, console: Console, timeout_s: float) -> None:
         self.console = console
         self.timeout_s = timeout_s
+        # Values chosen in one of the site's lists instead of the profile's (the session
+        # offers to update the saved profile with them).
+        self.chosen: list[Chosen] = []
 
     def tell(self, message: str) -> None:
         self.console.print(f"[bold yellow]➜ {message}[/]")
@@ -83,6 +90,11 @@ class Human(ABC):
 
     @abstractmethod
     def confirm(self, question: str) -> bool: ...
+
+    def choose(self, question: str, options: Sequence[str]) -> int | None:
+        """The index of the option chosen, or None: nobody here to choose (the run then
+        stops as before, saying which values the site offers)."""
+        return None
 
     @abstractmethod
     def captcha_code(self, image_png: bytes, attempt: int) -> str:
@@ -104,7 +116,7 @@ class TerminalHuman(Human):
     def __init__(self, console: Console, timeout_s: float, stream: IO[str] | None = None) -> None:
         super().__init__(console, timeout_s)
         self.reader = LineReader(stream or sys.stdin)
-        self._image_dir: Path | None = None
+        self._images: Scratch | None = None
 
     def _ask(self, prompt: str) -> str:
         # Plain print + flush: the line must reach a pipe before we block on reading.
@@ -116,10 +128,27 @@ class TerminalHuman(Human):
         answer = self._ask(f"{question} [oui/non]")
         return answer.strip().lower() in {"o", "oui", "y", "yes"}
 
+    def choose(self, question: str, options: Sequence[str]) -> int | None:
+        """A numbered choice: one line, the option's number (0: none of them)."""
+        self.console.print(question, soft_wrap=True)
+        for number, option in enumerate(options, start=1):
+            self.console.print(f"  {number}. {option}", soft_wrap=True)
+        self.console.print("  0. Aucune : arrêter ici (corriger le profil puis relancer)", soft_wrap=True)
+        for _ in range(5):  # a script feeding a wrong answer must not loop forever
+            try:
+                answer = self._ask("Votre choix (numéro), puis Entrée :")
+            except TimedOut:
+                return None  # nobody answers: the run stops, saying what the site offers
+            if answer.isdigit() and 0 <= int(answer) <= len(options):
+                return int(answer) - 1 if int(answer) else None
+            self.console.print(f"Répondez par un des numéros proposés (0 à {len(options)}).")
+        return None
+
     def _image_path(self, attempt: int) -> Path:
-        if self._image_dir is None:
-            self._image_dir = Path(tempfile.mkdtemp(prefix="carsat-pilot-captcha-"))
-        return self._image_dir / f"captcha-{attempt}.png"
+        # A private, locked folder: removed by close(), or by the next run if this one is killed.
+        if self._images is None:
+            self._images = Scratch("captcha")
+        return self._images.path / f"captcha-{attempt}.png"
 
     def captcha_code(self, image_png: bytes, attempt: int) -> str:
         path = self._image_path(attempt)
@@ -142,11 +171,9 @@ class TerminalHuman(Human):
         return self._ask("Saisissez le code reçu par e-mail ou SMS, puis Entrée :")
 
     def close(self) -> None:
-        if self._image_dir is not None and self._image_dir.exists():
-            for leftover in self._image_dir.glob("*"):
-                leftover.unlink(missing_ok=True)
-            self._image_dir.rmdir()
-            self._image_dir = None
+        if self._images is not None:
+            self._images.remove()
+            self._images = None
 
 
 class BrowserHuman(TerminalHuman):

@@ -4,29 +4,31 @@ and state are put together here, once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
 from rich.console import Console
-from rich.table import Table
 
+from carsat_pilot import masking
 from carsat_pilot.actions import ACTIONS
 from carsat_pilot.browser import find_browser, has_display, open_context
 from carsat_pilot.engine import ActionFn, Engine
-from carsat_pilot.errors import Drift, Interrupted, PilotError, SiteRefused
+from carsat_pilot.errors import BadInput, Drift, Interrupted, PilotError, SiteRefused
 from carsat_pilot.events import EventBus
 from carsat_pilot.flowspec import load_flow, load_site
 from carsat_pilot.hosts import is_loopback
 from carsat_pilot.human import Human
-from carsat_pilot.journal import Journal, Masker
+from carsat_pilot.journal import Journal
 from carsat_pilot.overlay import Overlay
 from carsat_pilot.profile import mask_nir
 from carsat_pilot.state import StateStore
+from carsat_pilot.summary import Recap
 from carsat_pilot.view import TerminalView
 
 if TYPE_CHECKING:
@@ -59,6 +61,9 @@ class RunOptions:
     journal_path: Path | None = None
     debug_artifacts: Path | None = None
     extra_browser_args: list[str] = field(default_factory=list)
+    lang: str = "fr"  # the person's language: overlay and hand-over instructions (carsat_pilot.i18n)
+    # Who allowed --devtools-port on the real site (see `devtools_consent`); "" on the replica.
+    devtools_allowed_by: str = ""
 
 
 def profile_variables(profile: Profile, password: str) -> dict[str, str]:
@@ -84,29 +89,86 @@ def profile_variables(profile: Profile, password: str) -> dict[str, str]:
     }
 
 
-def recap_table(variables: Mapping[str, str]) -> Table:
-    """What the tool typed, shown before « Je valide mon inscription » (secrets hidden)."""
-    table = Table(title="Ce qui va être envoyé au site", show_header=False)
-    rows = [
-        ("N° de Sécurité sociale", mask_nir(variables["nir"]) + "  (vérifié sur la page)"),
-        ("Civilité", variables["civilite"]),
-        ("Nom de naissance", variables["nom_naissance"]),
-        ("Prénom", variables["prenom"]),
-        ("Date de naissance", variables["date_naissance"]),
-        (
-            "Adresse",
-            " ".join(v for v in (variables["numero"], variables["complement"], variables["voie"]) if v)
-            + f", {variables['code_postal']} {variables['ville']} ({variables['pays']})",
-        ),
-        ("Téléphone", variables["telephone"] or "—"),
-        ("Adresse e-mail", variables["email"]),
-        ("Mot de passe", "•••••••• (masqué)"),
-        ("Question secrète", variables["question_secrete"]),
-        ("Réponse", "•••• (masquée)"),
-    ]
-    for name, value in rows:
-        table.add_row(name, value)
-    return table
+def recap_table(variables: Mapping[str, str], mask: Callable[[str], str] | None = None) -> Recap:
+    """What the tool typed, shown before « Je valide mon inscription » (secrets hidden;
+    with `mask`, the person's values too: the output is not a terminal but a pipe or a file).
+    Drawn when shown: by then it holds what the site will keep — the values chosen in its
+    lists, and its normalized address (with the address typed, when they differ)."""
+
+    def rows(recap: Recap) -> list[tuple[str, str]]:
+        values, typed = recap.variables, recap.typed
+
+        def address(v: Mapping[str, str]) -> str:
+            street = " ".join(part for part in (v["numero"], v["complement"], v["voie"]) if part)
+            return f"{street}, {v['code_postal']} {v['ville']} ({v['pays']})"
+
+        if recap.site_address and recap.site_address_differs:
+            where = [("Adresse retenue par le site", recap.site_address), ("Adresse saisie", address(typed))]
+        elif recap.site_address:
+            where = [("Adresse (confirmée par le site)", recap.site_address)]
+        else:
+            where = [("Adresse", address(values))]
+        return [
+            ("N° de Sécurité sociale", mask_nir(values["nir"]) + "  (vérifié sur la page)"),
+            ("Civilité", values["civilite"]),
+            ("Nom de naissance", values["nom_naissance"]),
+            ("Prénom", values["prenom"]),
+            ("Date de naissance", values["date_naissance"]),
+            *where,
+            ("Téléphone", values["telephone"] or "—"),
+            ("Adresse e-mail", values["email"]),
+            ("Mot de passe", "•••••••• (masqué)"),
+            ("Question secrète", values["question_secrete"]),
+            ("Réponse", "•••• (masquée)"),
+        ]
+
+    return Recap("Ce qui va être envoyé au site", variables, rows, mask)
+
+
+DEVTOOLS_QUESTION = (
+    "Assistance à distance : le port DevTools {port} permet à tout programme et à tout utilisateur de cet "
+    "ordinateur de piloter ce navigateur et de lire ce que la personne y saisit, sur le vrai site. "
+    "Le conseiller l'autorise-t-il pour cette démarche ?"
+)
+
+
+def devtools_consent(base_url: str, port: int, human: Human) -> str:
+    """--devtools-port: an unauthenticated endpoint. On the replica it is the tests' and
+    the trainers' tool; with the real site the advisor must say yes to a question
+    (--yes does not answer it). Returns who allowed it, or raises BadInput."""
+    if not 1024 <= port <= 65535:
+        raise BadInput(
+            f"--devtools-port attend un numéro de port entre 1024 et 65535 (reçu : {port}).", "--devtools-port"
+        )
+    if is_loopback(urlsplit(base_url).hostname or ""):
+        return "site d'exercice"
+    if not human.confirm(DEVTOOLS_QUESTION.format(port=port)):
+        raise BadInput(
+            "Assistance à distance refusée : avec le vrai site, --devtools-port n'est ouvert qu'avec l'accord "
+            "du conseiller ; relancez sans cette option.",
+            "--devtools-port",
+        )
+    return "conseiller"
+
+
+def devtools_args(options: RunOptions, journal: Journal) -> list[str]:
+    """Chromium's remote debugging on loopback only, and said in the journal."""
+    port = options.devtools_port
+    assert port is not None
+    by = options.devtools_allowed_by or devtools_consent(options.base_url, port, options.human)
+    options.devtools_allowed_by = by  # asked once per session, not at each journey
+    journal.write(
+        {
+            "time": datetime.now().isoformat(timespec="seconds"),
+            "run": journal.run_id,
+            "kind": "warning",
+            "flow": "",
+            "step": None,
+            "message": f"assistance à distance : port DevTools {port} ouvert sur 127.0.0.1 seulement",
+            "data": {"autorise_par": by},
+        }
+    )
+    return [f"--remote-debugging-port={port}", "--remote-debugging-address=127.0.0.1"]
 
 
 @contextmanager
@@ -116,19 +178,22 @@ def browser_session(
     nir: str,
     actions: Mapping[str, ActionFn] | None = None,
 ) -> Iterator[tuple[Engine, StateStore]]:
-    """One browser, one engine, its view, journal and state, cleaned up whatever happens."""
-    from playwright.sync_api import sync_playwright
+    """One browser, one engine, its view, journal and state, cleaned up whatever happens.
+
+    Before the browser starts: the person's lock is taken (a second run for the same
+    person stops), the masker learns the person's values, secrets leave the environment,
+    and the run gets a private temporary folder (profile, downloads, the browser's
+    temporary files) that is removed at the end — or at the next start after a kill."""
+    from carsat_pilot.browser import playwright_driver, run_folder
 
     site = load_site()
     found = find_browser(options.browser_path)
-    masker = Masker(secrets=[variables.get("password", ""), variables.get("reponse_secrete", "")], nir=nir)
-    email = variables.get("email", "")
-    if "@" in email:
-        masker.add(email.split("@", 1)[0])
+    masker = masking.learn(variables, nir=nir)
     bus = EventBus()
-    view = TerminalView(options.console, verbose=options.verbose)
+    view = TerminalView(options.console, verbose=options.verbose, masker=masker)
     bus.subscribe(view)
-    bus.subscribe(Journal(masker, options.journal_path))
+    journal = Journal(masker, options.journal_path)
+    bus.subscribe(journal)
     store = StateStore(nir, options.state_folder, fresh=options.fresh)
     extra = list(options.extra_browser_args)
     if is_loopback(urlsplit(options.base_url).hostname or ""):
@@ -136,13 +201,17 @@ def browser_session(
         # loopback (it otherwise resolves a few Google hosts at start, whatever the flags).
         extra.append(LOOPBACK_ONLY)
     if options.devtools_port:
-        extra.append(f"--remote-debugging-port={options.devtools_port}")
+        extra += devtools_args(options, journal)
     headless = options.headless or not has_display()
     with (
-        sync_playwright() as playwright,
-        open_context(playwright, found, headless=headless, slow_mo=options.slow_mo, extra_args=extra) as context,
+        store.locked(),
+        run_folder() as scratch,
+        playwright_driver(scratch) as playwright,
+        open_context(
+            playwright, found, headless=headless, slow_mo=options.slow_mo, extra_args=extra, scratch=scratch
+        ) as context,
     ):
-        overlay = Overlay(context)
+        overlay = Overlay(context, lang=options.lang)
         engine = Engine(
             context,
             site,
@@ -213,7 +282,7 @@ def register(options: RunOptions, profile: Profile, password: str, *, activate: 
     variables = profile_variables(profile, password)
     console = options.console
     with browser_session(options, variables, profile.nir) as (engine, store):
-        engine.recap = recap_table(variables)
+        engine.recap = recap_table(variables, None if console.is_terminal else masking.current())
         flows = [load_flow("register"), load_flow("activate")]
         total = sum(len(f.steps) for f in flows)
         if store.state.registered_at is not None:
@@ -235,6 +304,8 @@ def register(options: RunOptions, profile: Profile, password: str, *, activate: 
 
 def activate(options: RunOptions, nir: str, password: str, link: str | None) -> str:
     variables = {"nir": nir, "password": password}
+    if link:
+        masking.learn(secrets=[link.strip()])
     with browser_session(options, variables, nir) as (engine, _store):
         if link:
             from carsat_pilot.handover import _accept_link

@@ -26,10 +26,11 @@ import platformdirs
 from rich.console import Console
 from rich.markup import escape
 
-from carsat_pilot import demo, doctor, journeys, summary, wipe
+from carsat_pilot import demo, doctor, journeys, masking, summary, wipe
 from carsat_pilot.errors import BadInput, PilotError
 from carsat_pilot.hosts import OFFICIAL_SITE
 from carsat_pilot.human import LineReader, TerminalHuman
+from carsat_pilot.i18n import SOURCE_LANGUAGE, check_language, shipped_languages, translator
 from carsat_pilot.journal import Journal, Masker, consent_record
 from carsat_pilot.profile import mask_nir
 from carsat_pilot.state import StateStore
@@ -306,6 +307,8 @@ class Session:
     exit_code: int = 0
     ris_paths: list[Path] = field(default_factory=list)
     run_id: str = field(default_factory=lambda: datetime.now().strftime("%Y%m%d-%H%M%S"))
+    summary_written: Path | None = None
+    language_asked: bool = False
     _options: RunOptions | None = None
 
     # ------------------------------------------------------------------ main loop
@@ -314,6 +317,7 @@ class Session:
 
         check_base_url(self.config.base_url)  # a wrong option is said before the menu
         self._check_waits()
+        self.config.lang = check_language(self.config.lang)
         self.console.print(
             "[bold]carsat-pilot — séance d'accompagnement[/] : relevé de carrière (RIS) sur "
             "lassuranceretraite.fr. Répondez par le numéro du choix."
@@ -426,10 +430,44 @@ class Session:
         if not agreed:
             raise BadInput(CONSENT_REFUSED)
         self.consent = True
+        self.ask_language()
+
+    def ask_language(self) -> None:
+        """The person's language — for the banner in the browser, the hand-over
+        instructions and the récapitulatif — asked once, when the person is there (Entrée:
+        French). Not asked when --lang named another language."""
+        if self.language_asked:
+            return
+        self.language_asked = True
+        languages = shipped_languages()
+        if self.config.lang != SOURCE_LANGUAGE or len(languages) == 1:
+            return
+        self.console.print(
+            "Langue de la personne (bandeau du navigateur, consignes, récapitulatif ; le terminal reste en français) :"
+        )
+        for number, code in enumerate(languages, start=1):
+            self.console.print(f"  {number}. {escape(translator(code).name)} ({code})")
+        chosen = SOURCE_LANGUAGE
+        for _ in range(MAX_TRIES):
+            answer = self.answers.line("Votre choix (numéro ; Entrée : français) :")
+            if not answer:
+                break
+            if answer.isdigit() and 1 <= int(answer) <= len(languages):
+                chosen = languages[int(answer) - 1]
+                break
+            if answer in languages:
+                chosen = answer
+                break
+            self.console.print(f"[red]Répondez par un des numéros proposés : 1 à {len(languages)}.[/]")
+        self.config.lang = chosen
+        if self._options is not None:
+            self._options.lang = chosen
+        if chosen != SOURCE_LANGUAGE:
+            self._journal("info", f"langue de la personne : {chosen}")
 
     def _journal(self, kind: str, message: str, **data: str) -> None:
         """One line of the journal, in this session's run (masked as every line is)."""
-        masker = Masker(nir=self.person.nir if self.person is not None else None)
+        masker = self._masker()
         record = {
             "time": datetime.now().isoformat(timespec="seconds"),
             "run": self.run_id,
@@ -441,8 +479,17 @@ class Session:
         }
         Journal(masker, self.config.journal_path, run_id=self.run_id).write(record)
 
+    def _masker(self) -> Masker:
+        """The process's one masker, taught this session's person."""
+        if self.person is None:
+            return masking.current()
+        values = {"nir": self.person.nir, "prenom": self.person.prenom, "nom_naissance": self.person.nom}
+        if self.person.profile is not None:
+            values = journeys.profile_variables(self.person.profile, "")
+        return masking.learn(values, nir=self.person.nir)
+
     def _journal_consent(self, agreed: bool, by: str) -> None:
-        masker = Masker(nir=self.person.nir if self.person is not None else None)
+        masker = self._masker()
         journal = Journal(masker, self.config.journal_path, run_id=self.run_id)
         journal.write(consent_record(agreed, by, self.run_id, flow="session"))
 
@@ -465,13 +512,14 @@ class Session:
                 f"Cette séance accompagne déjà {self.person.describe()} : terminez-la (choix 0) "
                 "avant d'accompagner une autre personne."
             )
+        previous = self.person
         if self.person is not None:
             person.password = self.person.password
             person.profile = person.profile or self.person.profile
             person.profile_path = person.profile_path or self.person.profile_path
-        else:  # ties the consent line above to the person, in the same run
-            self._journal("info", f"personne accompagnée : {mask_nir(person.nir)}")
         self.person = person
+        if previous is None:  # ties the consent line above to the person, in the same run
+            self._journal("info", f"personne accompagnée : {mask_nir(person.nir)}")
         return person
 
     def person_with_profile(self) -> Person:
@@ -554,9 +602,32 @@ class Session:
         go_on = self.answers.yes_no(
             "Enchaîner avec l'activation (lien reçu par e-mail) dès l'inscription envoyée ?", default=True
         )
-        self._done(journeys.register(options, person.profile, password, activate=go_on))
+        try:
+            result = journeys.register(options, person.profile, password, activate=go_on)
+        except PilotError:
+            self._offer_profile_update(person, options)
+            raise
+        self._offer_profile_update(person, options)
+        self._done(result)
         if go_on and self._state(person).state.activated_at is not None:
             self._offer_ris()
+
+    def _offer_profile_update(self, person: Person, options: RunOptions) -> None:
+        """Values chosen in the site's lists (town, complement, secret question…) during
+        the journey: offered to the saved profile, and used for the rest of the session."""
+        chosen = list(options.human.chosen)
+        options.human.chosen.clear()
+        if not chosen or person.profile is None:
+            return
+        from carsat_pilot.collect import offer_profile_update
+
+        person.profile = offer_profile_update(
+            self.console,
+            lambda question: self.answers.yes_no(question, default=True),
+            person.profile,
+            person.profile_path,
+            chosen,
+        )
 
     def activate(self) -> None:
         from carsat_pilot.hosts import same_site
@@ -647,25 +718,41 @@ class Session:
         self.person.password = None
 
     def _summarize(self, person: Person) -> None:
-        state = self._state(person).state
+        try:
+            state = self._state(person).state
+        except PilotError as exc:  # an unreadable state file: said, and no summary built on it
+            self.console.print(f"[bold red]✖[/] {escape(exc.message)}", soft_wrap=True)
+            return
         email = person.profile.contact.email if person.profile is not None else None
         steps = summary.suggested_next_steps(state, email=email)
         ris = str(self.ris_paths[-1]) if self.ris_paths else None
-        result = summary.build(state, name=person.name, ris_path=ris, next_steps=steps)
+        result = summary.build(state, name=person.name, ris_path=ris, next_steps=steps, lang=self.config.lang)
         summary.show(self.console, result)
         if self.config.summary_path is not None:
             written = summary.write_html(result, self.config.summary_path)
+            self.summary_written = written
             self.console.print(f"Récapitulatif à imprimer et à remettre à la personne : {escape(str(written))}")
 
     def _offer_wipe(self, person: Person) -> None:
+        recap = self.summary_written
+        also = " et le récapitulatif" if recap is not None else ""
         question = (
             f"Effacer de ce poste les traces de {person.name or 'la personne'} (profil enregistré, état "
-            "de la démarche, relevé téléchargé) ? Imprimez ou remettez d'abord le relevé."
+            f"de la démarche, relevé téléchargé{', récapitulatif' if recap is not None else ''}) ? "
+            f"Imprimez ou remettez d'abord le relevé{also}."
         )
         try:
-            agreed = self.config.wipe or self.answers.yes_no(question, default=False)
+            if self.config.wipe:
+                agreed = True
+                if recap is not None:
+                    # Said before it goes; on a terminal, the advisor says when it is printed.
+                    self.console.print(escape(wipe.SUMMARY_FIRST.format(path=recap)), soft_wrap=True)
+                    if self.answers.interactive:
+                        self.answers.line("Appuyez sur Entrée une fois le récapitulatif imprimé :")
+            else:
+                agreed = self.answers.yes_no(question, default=False)
         except EOFError:
-            agreed = False
+            agreed = self.config.wipe
         if not agreed:
             return
         removed = wipe.wipe_person(
@@ -674,12 +761,13 @@ class Session:
             ris_paths=self.ris_paths,
             state_folder=self.config.state_folder,
             search_dirs=self.config.profile_dirs or profile_folders(),
+            summary_paths=[recap] if recap is not None else [],
         )
         for path in removed:
             self.console.print(f"  effacé : {escape(str(path))}")
         if not removed:
             self.console.print("  Aucun fichier de cette personne sur ce poste.")
-        self.console.print(escape(wipe.journal_note(self.config.journal_path)), soft_wrap=True)
+        self.console.print(escape(wipe.journal_note(self.config.journal_path, person.nir)), soft_wrap=True)
 
 
 def run_session(

@@ -5,41 +5,104 @@ récapitulatif in HTML to hand to the person. Nothing secret goes in: the NIR is
 (`1 85 07 ** *** ***`), there is no password, no secret answer and no e-mail local part.
 Every free text is scrubbed once more before it is shown or written, so a caller that
 passes a full NIR or an e-mail address by mistake cannot leak it.
+
+Bilingual: French — the language of the administration's letters and of the advisor —
+beside the person's language (`lang`), each sentence with its translation from the
+catalogs (carsat_pilot.i18n); a right-to-left language is laid out right to left.
+
+Also here: the approval table shown before « Je valide mon inscription » (`Recap`), which
+shows what the site will keep — its normalized address, the values chosen in its lists.
 """
 
 from __future__ import annotations
 
 import html
 import os
-import re
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 
-from carsat_pilot.profile import mask_nir
+from carsat_pilot import masking
+from carsat_pilot.i18n import N_, SOURCE_LANGUAGE, Translator, translator
+from carsat_pilot.masking import mask_generic
 from carsat_pilot.state import PersonState
+
+if TYPE_CHECKING:
+    from rich.console import ConsoleOptions, RenderResult
 
 SITE = "www.lassuranceretraite.fr"
 
-# A NIR with or without spaces (13 characters, Corsica 2A/2B, optional 2-digit key).
-_NIR_IN_TEXT = re.compile(
-    r"(?<![\dA-Za-z])[1-478]\s?\d{2}\s?\d{2}\s?(?:\d{2}|2[AaBb])\s?\d{3}\s?\d{3}(?:\s?\d{2})?(?![\dA-Za-z])"
-)
-_EMAIL_IN_TEXT = re.compile(r"[\w.+'-]+@([\w-]+(?:\.[\w-]+)+)")
+NOTHING_DONE = N_("Aucune démarche n'a encore abouti sur le site.")
+UNNAMED = N_("Personne accompagnée")
 
-NOTHING_DONE = "Aucune démarche n'a encore abouti sur le site."
-UNNAMED = "Personne accompagnée"
-
-GOOD_TO_KNOW = (
-    "Votre mot de passe n'est écrit nulle part sur ce document : gardez-le pour vous. "
-    "Ni l'Assurance retraite ni le conseiller ne vous le demanderont.",
-    f"Votre espace personnel : {SITE}, « Mon espace personnel ».",
+GOOD_TO_KNOW_TEMPLATES = (
+    N_(
+        "Votre mot de passe n'est écrit nulle part sur ce document : gardez-le pour vous. "
+        "Ni l'Assurance retraite ni le conseiller ne vous le demanderont."
+    ),
+    N_("Votre espace personnel : {site}, « Mon espace personnel »."),
 )
+RIS_ADVICE = N_(
+    "Il contient vos données personnelles : imprimez-le ou copiez-le sur votre propre support, "
+    "il peut être effacé de ce poste à la fin de la séance."
+)
+RIS_SAVED = N_("Le relevé est enregistré sur ce poste : {path}.")
+RIS_NOT_DOWNLOADED = N_("Le relevé n'a pas été téléchargé pendant cette séance.")
+# Headings and fixed words of the terminal summary and of the printable page.
+WHO = N_("{name} — n° de Sécurité sociale {nir}")
+TITLE_END = N_("Fin de la séance — {date} {time}")
+HEADING_DONE = N_("Ce qui a été fait")
+HEADING_RIS = N_("Le relevé")
+HEADING_YOUR_RIS = N_("Votre relevé")
+HEADING_NEXT = N_("La suite")
+PAGE_TITLE = N_("Récapitulatif de votre démarche retraite")
+PAGE_HEADING = N_("Récapitulatif de votre démarche")
+PAGE_META = N_("Relevé de carrière (RIS) sur {site} — remis le {date} à {time}")
+PAGE_FOOTER = N_(
+    "Document préparé avec carsat-pilot au point d'accueil. Il ne contient ni mot de passe, "
+    "ni réponse secrète, ni numéro de Sécurité sociale complet."
+)
+PAGE_LANGUAGES = N_("Français, la langue des courriers de l'administration, et votre langue : {language}.")
+
+
+class Msg(str):
+    """A French sentence that remembers its catalog entry (`msgid`) and its values, so it
+    can be said in the person's language too. It *is* the French text (a `str`)."""
+
+    msgid: str
+    params: dict[str, str]
+
+    def __new__(cls, msgid: str, **params: str) -> Msg:
+        made = super().__new__(cls, msgid.format(**params) if params else msgid)
+        made.msgid = msgid
+        made.params = params
+        return made
+
+    def mapped(self, change: Callable[[str], str]) -> Msg:
+        """The same sentence with each value changed (scrubbed)."""
+        return Msg(self.msgid, **{key: change(value) for key, value in self.params.items()})
+
+    def translated(self, tr: Translator) -> str | None:
+        """The person's language; None in French or when the catalog has no entry."""
+        if tr.is_source or not tr.knows(self.msgid):
+            return None
+        return tr.format(self.msgid, **self.params) if self.params else tr.gettext(self.msgid)
+
+
+def _translation(tr: Translator, text: str) -> str | None:
+    if isinstance(text, Msg):
+        return text.translated(tr)
+    if tr.is_source or not tr.knows(text):
+        return None
+    return tr.gettext(text)
 
 
 @dataclass(frozen=True)
@@ -50,31 +113,38 @@ class Summary:
     done: tuple[str, ...]
     ris_path: str | None
     next_steps: tuple[str, ...]
+    lang: str = SOURCE_LANGUAGE
 
 
 # --------------------------------------------------------------------------- scrubbing
 def scrub(text: str) -> str:
-    """Mask any NIR (with or without spaces) and any e-mail local part left in `text`."""
-    text = _NIR_IN_TEXT.sub(lambda found: mask_nir(found.group(0)), text)
-    return _EMAIL_IN_TEXT.sub(lambda found: f"•••@{found.group(1)}", text)
+    """Mask any NIR (with or without spaces), e-mail local part, phone number or URL
+    token left in `text` (the one masker's rules for anyone)."""
+    if isinstance(text, Msg):
+        return text.mapped(mask_generic)
+    return mask_generic(text)
 
 
-def _when(moment: datetime) -> str:
-    return f"{moment:%d/%m/%Y} à {moment:%H:%M}"
+def _date(moment: date) -> str:
+    return f"{moment:%d/%m/%Y}"
+
+
+def _time(moment: datetime) -> str:
+    return f"{moment:%H:%M}"
 
 
 # --------------------------------------------------------------------------- facts
 def done_facts(state: PersonState) -> list[str]:
     """What the site has recorded for this person, with dates, in the journey's order."""
     facts: list[str] = []
-    if state.registered_at is not None:
-        facts.append(f"Inscription envoyée au site le {_when(state.registered_at)}.")
-    if state.activated_at is not None:
-        facts.append(f"Espace personnel activé le {_when(state.activated_at)}.")
-    if state.ris_requested_at is not None:
-        facts.append(f"Relevé de carrière (RIS) demandé le {_when(state.ris_requested_at)}.")
-    if state.ris_downloaded_at is not None:
-        facts.append(f"Relevé de carrière (RIS) téléchargé le {_when(state.ris_downloaded_at)}.")
+    for moment, message in (
+        (state.registered_at, N_("Inscription envoyée au site le {date} à {time}.")),
+        (state.activated_at, N_("Espace personnel activé le {date} à {time}.")),
+        (state.ris_requested_at, N_("Relevé de carrière (RIS) demandé le {date} à {time}.")),
+        (state.ris_downloaded_at, N_("Relevé de carrière (RIS) téléchargé le {date} à {time}.")),
+    ):
+        if moment is not None:
+            facts.append(Msg(message, date=_date(moment), time=_time(moment)))
     return facts
 
 
@@ -87,23 +157,31 @@ def ris_again_on(state: PersonState, today: date | None = None) -> date | None:
     return today + timedelta(days=1) if state.ris_requested_today(today) else today
 
 
-def _email_hint(email: str | None) -> str:
-    if not email or "@" not in email:
-        return ""
-    return f" (adresse se terminant par @{email.rpartition('@')[2]})"
-
-
 def _activation_steps(email: str | None, link_valid_until: date | None) -> list[str]:
-    steps = [
-        f"Consultez votre messagerie{_email_hint(email)} : ouvrez l'e-mail de lassuranceretraite.fr "
-        "et cliquez sur « Je confirme la création de mon espace personnel » "
-        "(regardez aussi dans les courriers indésirables).",
-    ]
-    if link_valid_until is not None:
-        steps.append(f"Ce lien est valable jusqu'au {link_valid_until:%d/%m/%Y} inclus : ne tardez pas.")
+    if email and "@" in email:
+        first = Msg(
+            N_(
+                "Consultez votre messagerie (adresse se terminant par @{domain}) : ouvrez l'e-mail de "
+                "lassuranceretraite.fr et cliquez sur « Je confirme la création de mon espace personnel » "
+                "(regardez aussi dans les courriers indésirables)."
+            ),
+            domain=email.rpartition("@")[2],
+        )
     else:
-        steps.append("Ce lien n'est valable que quelques jours (la date limite est écrite dans l'e-mail).")
-    steps.append("Sans e-mail sous 24 heures, l'inscription est à recommencer.")
+        first = Msg(
+            N_(
+                "Consultez votre messagerie : ouvrez l'e-mail de lassuranceretraite.fr et cliquez sur « Je "
+                "confirme la création de mon espace personnel » (regardez aussi dans les courriers indésirables)."
+            )
+        )
+    steps: list[str] = [first]
+    if link_valid_until is not None:
+        steps.append(
+            Msg(N_("Ce lien est valable jusqu'au {date} inclus : ne tardez pas."), date=_date(link_valid_until))
+        )
+    else:
+        steps.append(Msg(N_("Ce lien n'est valable que quelques jours (la date limite est écrite dans l'e-mail).")))
+    steps.append(Msg(N_("Sans e-mail sous 24 heures, l'inscription est à recommencer.")))
     return steps
 
 
@@ -111,21 +189,34 @@ def _ris_steps(state: PersonState, today: date) -> list[str]:
     steps: list[str] = []
     if state.ris_downloaded_at is not None:
         steps.append(
-            "Vérifiez votre relevé année par année ; s'il manque une période, signalez-la depuis "
-            "votre espace personnel."
+            Msg(
+                N_(
+                    "Vérifiez votre relevé année par année ; s'il manque une période, signalez-la depuis "
+                    "votre espace personnel."
+                )
+            )
         )
     elif state.ris_requested_at is not None:
         steps.append(
-            f"Votre relevé a été demandé le {state.ris_requested_at:%d/%m/%Y} : il apparaît quelques "
-            "minutes plus tard dans « Mon relevé de carrière tous régimes » ; revenez le télécharger."
+            Msg(
+                N_(
+                    "Votre relevé a été demandé le {date} : il apparaît quelques minutes plus tard dans « Mon "
+                    "relevé de carrière tous régimes » ; revenez le télécharger."
+                ),
+                date=_date(state.ris_requested_at),
+            )
         )
     else:
-        steps.append("Obtenez votre relevé : « Mes services », puis « Mon relevé de carrière tous régimes (RIS) ».")
+        steps.append(
+            Msg(N_("Obtenez votre relevé : « Mes services », puis « Mon relevé de carrière tous régimes (RIS) »."))
+        )
     again = ris_again_on(state, today)
     if again is not None and again > today:
-        steps.append(f"Une nouvelle demande de relevé sera possible à partir de demain, le {again:%d/%m/%Y}.")
+        steps.append(
+            Msg(N_("Une nouvelle demande de relevé sera possible à partir de demain, le {date}."), date=_date(again))
+        )
     elif again is not None:
-        steps.append("Une nouvelle demande de relevé est possible dès aujourd'hui (une par jour au plus).")
+        steps.append(Msg(N_("Une nouvelle demande de relevé est possible dès aujourd'hui (une par jour au plus).")))
     return steps
 
 
@@ -139,7 +230,12 @@ def suggested_next_steps(
     """What the person does next, from what the site has recorded."""
     today = today or date.today()
     if state.registered_at is None and state.activated_at is None:
-        return [f"Créez votre espace personnel sur {SITE} (ou revenez au point d'accueil pour le faire ensemble)."]
+        return [
+            Msg(
+                N_("Créez votre espace personnel sur {site} (ou revenez au point d'accueil pour le faire ensemble)."),
+                site=SITE,
+            )
+        ]
     if state.activated_at is None:
         return _activation_steps(email, link_valid_until)
     return _ris_steps(state, today)
@@ -152,6 +248,7 @@ def build(
     ris_path: str | None,
     next_steps: list[str],
     now: datetime | None = None,
+    lang: str = SOURCE_LANGUAGE,
 ) -> Summary:
     """The summary of one person's session; `ris_path` defaults to the one in the state."""
     path = ris_path or state.ris_path
@@ -162,46 +259,61 @@ def build(
         done=tuple(scrub(fact) for fact in done_facts(state)),
         ris_path=scrub(path) if path else None,
         next_steps=tuple(scrub(step) for step in next_steps),
+        lang=translator(lang).lang,
     )
 
 
-RIS_ADVICE = (
-    "Il contient vos données personnelles : imprimez-le ou copiez-le sur votre propre support, "
-    "il peut être effacé de ce poste à la fin de la séance."
-)
-
-
-def _ris_sentence(summary: Summary) -> str:
+def _ris_sentences(summary: Summary) -> list[Msg]:
     if summary.ris_path:
-        return f"Le relevé est enregistré sur ce poste : {summary.ris_path}. {RIS_ADVICE}"
-    return "Le relevé n'a pas été téléchargé pendant cette séance."
+        return [Msg(RIS_SAVED, path=summary.ris_path), Msg(RIS_ADVICE)]
+    return [Msg(RIS_NOT_DOWNLOADED)]
+
+
+def _good_to_know() -> list[Msg]:
+    return [Msg(template, site=SITE) if "{site}" in template else Msg(template) for template in GOOD_TO_KNOW_TEMPLATES]
 
 
 # --------------------------------------------------------------------------- terminal
 def show(console: Console, summary: Summary) -> None:
-    """The end-of-session summary in the terminal."""
+    """The end-of-session summary in the terminal: each French sentence, and beneath it
+    the person's language when it is not French."""
+    tr = translator(summary.lang)
     body = Text()
-    body.append(f"{summary.name} — n° de Sécurité sociale {summary.nir_masked}\n\n", style="bold")
-    body.append("Ce qui a été fait\n", style="bold underline")
+
+    def line(text: str, prefix: str = "  ", style: str = "") -> None:
+        body.append(f"{prefix}{text}\n", style=style)
+        translated = _translation(tr, text)
+        if translated:
+            body.append(f"{' ' * len(prefix)}{translated}\n", style="italic")
+
+    def heading(text: str) -> None:
+        translated = _translation(tr, text)
+        body.append("\n" + text + (f" — {translated}" if translated else "") + "\n", style="bold underline")
+
+    body.append(f"{summary.name} — n° de Sécurité sociale {summary.nir_masked}\n", style="bold")
+    heading(HEADING_DONE)
     for fact in summary.done:
-        body.append(f"  ✔ {fact}\n")
+        line(fact, "  ✔ ")
     if not summary.done:
-        body.append(f"  {NOTHING_DONE}\n")
-    body.append("\nLe relevé\n", style="bold underline")
-    body.append(f"  {_ris_sentence(summary)}\n")
-    body.append("\nLa suite\n", style="bold underline")
+        line(NOTHING_DONE)
+    heading(HEADING_RIS)
+    for sentence in _ris_sentences(summary):
+        line(sentence)
+    heading(HEADING_NEXT)
     for step in summary.next_steps:
-        body.append(f"  ➜ {step}\n")
-    title = f"Fin de la séance — {summary.made_at:%d/%m/%Y %H:%M}"
-    console.print(Panel(Group(body), title=escape(title), expand=False))
+        line(step, "  ➜ ")
+    title = Msg(TITLE_END, date=_date(summary.made_at), time=_time(summary.made_at))
+    translated_title = title.translated(tr)
+    shown_title = title + (f" / {translated_title}" if translated_title else "")
+    console.print(Panel(Group(body), title=escape(shown_title), expand=False))
 
 
 # --------------------------------------------------------------------------- printable
 _CSS = """
 @page { size: A4; margin: 16mm 18mm; }
 * { box-sizing: border-box; }
-body { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; font-size: 12pt; line-height: 1.4;
-       color: #111; max-width: 175mm; margin: 0 auto; padding: 8mm 0; }
+body { font-family: "DejaVu Sans", "Noto Sans", "Noto Naskh Arabic", Arial, Helvetica, sans-serif; font-size: 12pt;
+       line-height: 1.4; color: #111; max-width: 175mm; margin: 0 auto; padding: 8mm 0; }
 header { border-bottom: 3px solid #1a3b7a; margin-bottom: 6mm; padding-bottom: 3mm; }
 h1 { font-size: 19pt; margin: 0 0 2mm; color: #1a3b7a; }
 h2 { font-size: 13.5pt; margin: 5mm 0 2mm; color: #1a3b7a; }
@@ -213,6 +325,15 @@ li { margin: 1mm 0; }
 .note { margin-top: 7mm; padding: 3mm 4mm; border: 1px solid #999; font-size: 10.5pt; }
 footer { margin-top: 6mm; font-size: 9pt; color: #555; }
 section, .note { break-inside: avoid; page-break-inside: avoid; }
+/* Bilingual: French on one side, the person's language on the other, sentence by sentence. */
+.pair { display: grid; grid-template-columns: 1fr 1fr; column-gap: 6mm; align-items: start; }
+.pair > * { margin: 0; }
+ul.pairs { list-style: none; padding: 0; }
+ul.pairs > li { border-inline-start: 3px solid #c9d3e8; padding-inline-start: 2mm; margin: 1.5mm 0; }
+[dir="rtl"] { text-align: right; unicode-bidi: isolate; }
+[dir="rtl"].tr { font-size: 12.5pt; line-height: 1.6; }
+.tr { color: #1b1b1b; }
+h1 .tr, h2 .tr { display: block; }
 @media print {
   body { padding: 0; max-width: none; }
   a { color: #000; text-decoration: none; }
@@ -220,52 +341,105 @@ section, .note { break-inside: avoid; page-break-inside: avoid; }
 """
 
 
-def _items(lines: tuple[str, ...]) -> str:
-    return "\n".join(f"    <li>{html.escape(line)}</li>" for line in lines)
+@dataclass
+class _Page:
+    """Writes the page's markup: French beside the person's language."""
+
+    tr: Translator
+    parts: list[str] = field(default_factory=list)
+
+    def attrs(self) -> str:
+        return f' class="tr" lang="{self.tr.html_lang}" dir="{self.tr.direction}"'
+
+    def text(self, text: str, values: Mapping[str, str] | None = None) -> tuple[str, str | None]:
+        """(French, translation) as markup; `values` are put in already escaped markup."""
+        french = html.escape(text)
+        translated = _translation(self.tr, text)
+        if values and isinstance(text, Msg):
+            french = html.escape(text.msgid).format(**values)
+            if translated is not None:
+                translated = html.escape(self.tr.isolate(self.tr.gettext(text.msgid))).format(**values)
+                return french, translated
+        return french, html.escape(self.tr.isolate(translated)) if translated is not None else None
+
+    def block(self, tag: str, text: str, values: Mapping[str, str] | None = None, css: str = "") -> str:
+        french, translated = self.text(text, values)
+        cls = f' class="{css}"' if css else ""
+        if translated is None:
+            return f"<{tag}{cls}>{french}</{tag}>"
+        return (
+            f'<div class="pair{" " + css if css else ""}"><{tag} lang="fr">{french}</{tag}>'
+            f"<{tag}{self.attrs()}>{translated}</{tag}></div>"
+        )
+
+    def heading(self, tag: str, text: str) -> str:
+        french, translated = self.text(text)
+        if translated is None:
+            return f"<{tag}>{french}</{tag}>"
+        return f"<{tag}>{french}<span{self.attrs()}>{translated}</span></{tag}>"
+
+    def items(self, lines: Iterable[str]) -> str:
+        rows = []
+        bilingual = False
+        for line in lines:
+            french, translated = self.text(line)
+            if translated is None:
+                rows.append(f"    <li>{french}</li>")
+            else:
+                bilingual = True
+                rows.append(
+                    f'    <li class="pair"><span lang="fr">{french}</span><span{self.attrs()}>{translated}</span></li>'
+                )
+        css = ' class="pairs"' if bilingual else ""
+        return f"<ul{css}>\n" + "\n".join(rows) + "\n  </ul>"
 
 
 def render_html(summary: Summary) -> str:
     """A self-contained page (inline CSS, no script, no external resource)."""
+    tr = translator(summary.lang)
+    page = _Page(tr)
     e = html.escape
-    ris = (
-        f'<p>Le relevé est enregistré sur ce poste :<br><span class="ris">{e(summary.ris_path)}</span></p>'
-        f"<p>{e(RIS_ADVICE)}</p>"
-        if summary.ris_path
-        else f"<p>{e(_ris_sentence(summary))}</p>"
+    made = summary.made_at
+    ris = "\n  ".join(
+        page.block("p", sentence, {"path": f'<span class="ris" dir="ltr">{e(summary.ris_path or "")}</span>'})
+        for sentence in _ris_sentences(summary)
     )
-    notes = "".join(f"<p>{e(note)}</p>" for note in GOOD_TO_KNOW)
-    done = f"<ul>\n{_items(summary.done)}\n  </ul>" if summary.done else f"<p>{e(NOTHING_DONE)}</p>"
+    notes = "".join(page.block("p", note) for note in _good_to_know())
+    done = page.items(summary.done) if summary.done else page.block("p", Msg(NOTHING_DONE))
+    meta = Msg(PAGE_META, site=SITE, date=_date(made), time=_time(made))
+    languages = ""
+    if not tr.is_source:
+        languages = page.block("p", Msg(PAGE_LANGUAGES, language=tr.name), css="meta")
+    title = e(PAGE_TITLE) + (f" — {e(tr.gettext(PAGE_TITLE))}" if not tr.is_source and tr.knows(PAGE_TITLE) else "")
     return f"""<!DOCTYPE html>
 <html lang="fr">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Récapitulatif de votre démarche retraite</title>
+<title>{title}</title>
 <style>{_CSS}</style>
 </head>
 <body>
 <header>
-  <h1>Récapitulatif de votre démarche</h1>
+  {page.heading("h1", PAGE_HEADING)}
   <p class="who">{e(summary.name)} — n° de Sécurité sociale {e(summary.nir_masked)}</p>
-  <p class="meta">Relevé de carrière (RIS) sur {SITE} — remis le {e(_when(summary.made_at))}</p>
+  {page.block("p", meta, css="meta")}
+  {languages}
 </header>
 <section>
-  <h2>Ce qui a été fait</h2>
+  {page.heading("h2", HEADING_DONE)}
   {done}
 </section>
 <section>
-  <h2>Votre relevé</h2>
+  {page.heading("h2", HEADING_YOUR_RIS)}
   {ris}
 </section>
 <section>
-  <h2>La suite</h2>
-  <ul>
-{_items(summary.next_steps)}
-  </ul>
+  {page.heading("h2", HEADING_NEXT)}
+  {page.items(summary.next_steps)}
 </section>
 <div class="note">{notes}</div>
-<footer>Document préparé avec carsat-pilot au point d'accueil. Il ne contient ni mot de passe,
-ni réponse secrète, ni numéro de Sécurité sociale complet.</footer>
+<footer>{page.block("p", Msg(PAGE_FOOTER))}</footer>
 </body>
 </html>
 """
@@ -280,3 +454,51 @@ def write_html(summary: Summary, path: str | os.PathLike[str]) -> Path:
         handle.write(render_html(summary))
     os.chmod(target, 0o600)  # an older file of the same name may have had wider rights
     return target
+
+
+# --------------------------------------------------------------------------- approval
+Rows = Callable[["Recap"], list[tuple[str, str]]]
+
+
+class Recap:
+    """The approval table before « Je valide mon inscription »: what will be sent (secrets
+    hidden) and what the site will keep — drawn when it is shown, so that the values
+    chosen in the site's lists and the address as the site normalized it (« Valider
+    votre voie ») are there, beside what was typed when they differ."""
+
+    def __init__(
+        self, title: str, variables: Mapping[str, str], rows: Rows, mask: Callable[[str], str] | None = None
+    ) -> None:
+        self.title = title
+        self.variables = dict(variables)
+        self.typed = dict(variables)
+        self.site_address = ""
+        self.site_address_differs = False
+        self._rows = rows
+        self._mask = mask
+
+    def note_choice(self, variable: str, chosen: str) -> None:
+        """A value chosen in one of the site's lists (it replaces the profile's)."""
+        if variable:
+            self.variables[variable] = chosen
+
+    def note_site_address(self, shown: str, *, differs: bool) -> None:
+        """The address as the site wrote it after « Valider votre voie »."""
+        self.site_address = " ".join(shown.split())
+        self.site_address_differs = differs
+        masking.learn({"voie": self.site_address})  # the person's address, in the site's words
+
+    def rows(self) -> list[tuple[str, str]]:
+        return self._rows(self)
+
+    def table(self) -> Table:
+        table = Table(title=self.title, show_header=False)
+        for name, value in self.rows():
+            table.add_row(name, self._mask(value) if self._mask is not None else value)
+        return table
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.table()
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self.rows())

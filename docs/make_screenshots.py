@@ -25,7 +25,7 @@ from carsat_pilot.demo import DEMO_PASSWORD, DEMO_PROFILE
 from carsat_pilot.drift import handover_message
 from carsat_pilot.flowspec import load_flow
 from carsat_pilot.journeys import LOOPBACK_ONLY
-from carsat_pilot.overlay import Overlay
+from carsat_pilot.overlay import Overlay, show_sample
 from mock_site import MockConfig, create_app, get_state, serve
 
 OUT = Path(__file__).resolve().parent / "img"
@@ -85,6 +85,16 @@ class Walk:
         self.shot("02-presentation-espace", step="Étape 2/7 : Présentation de l'espace personnel")
         self.click("Je cr[ée]e mon espace$", role="link")
 
+    def arabic_banner(self) -> None:
+        """The same hand-over as the person reads it in Arabic (right to left, the French
+        beneath): `--lang ar`."""
+        show_sample(self.overlay, lang="ar")
+        self.page.wait_for_function("() => !!window.__carsatPilotOverlayMessage")
+        path = self.out / "10-bandeau-en-arabe.png"
+        self.page.screenshot(path=str(path))
+        self.taken.append(path)
+        show_sample(self.overlay, lang="fr")
+
     def identity_and_captcha(self) -> None:
         self.page.get_by_text(words("Votre identit[ée]")).first.wait_for()
         self.fill("S[ée]curit[ée] sociale", PERSON["nir"])
@@ -103,6 +113,7 @@ class Walk:
             step="Étape 4/7 : Étape 1 : le code de l'image (la personne)",
             instruction=CAPTCHA_SAY,
         )
+        self.arabic_banner()
         # The person reads the image; here the replica that drew it says what it shows.
         self.fill("Recopiez le texte de l'image", self.site.latest_captcha_answer())
         self.click("[ÉE]tape suivante")

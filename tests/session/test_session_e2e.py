@@ -93,6 +93,9 @@ def test_menu_register_with_a_profile_file_then_activation_against_the_replica(r
     run.send("1")
     run.expect(r"personne concernée est-elle présente")
     run.send("oui")
+    run.expect(r"Langue de la personne")
+    run.expect(r"Votre choix")
+    run.send("")  # Entrée: French
     run.expect(r"Jean DUPONT — 1 85 07 \*\* \*\*\* \*\*\*")
     run.expect(r"Votre choix")
     run.send("1")
@@ -188,6 +191,8 @@ def test_on_a_terminal_the_password_is_not_echoed_and_the_menu_comes_back(replic
         child.sendline("3")
         child.expect("présente")
         child.sendline("o")
+        child.expect("Entrée : français")
+        child.sendline("")
         child.expect("Sécurité sociale")
         child.sendline(NIR)
         child.expect("Mot de passe")

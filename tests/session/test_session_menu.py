@@ -157,7 +157,7 @@ def test_the_end_of_the_input_ends_the_session_cleanly(desk: Path) -> None:
 # --------------------------------------------------------------------------- 1. register
 def test_register_with_a_saved_profile_calls_the_journey_with_it(desk: Path, recorder: Recorder) -> None:
     write_profile(desk)
-    code, out = session(["1", "oui", "1", "n", "0", "n"])
+    code, out = session(["1", "oui", "", "1", "n", "0", "n"])
     assert code == 0, out
     assert recorder.calls == [("register", {"nir": NIR, "password": PASSWORD, "activate": False})]
     # The saved profile is offered with its name and the NIR masked, never in clear.
@@ -173,7 +173,7 @@ def test_profiles_of_the_user_profils_folder_are_offered(desk: Path, recorder: R
     folder.mkdir(parents=True)
     write_profile(folder, nir="2850775123456", civilite="Madame", prenom="Anne", nom="MARTIN")
     (desk / "pyproject.toml").write_text('[project]\nname = "x"\n')  # not a profile: not listed
-    code, out = session(["1", "o", "1", "n", "0"])
+    code, out = session(["1", "o", "", "1", "n", "0"])
     assert code == 0, out
     assert "Anne MARTIN — 2 85 07 ** *** ***" in out
     assert "pyproject" not in out
@@ -182,7 +182,7 @@ def test_profiles_of_the_user_profils_folder_are_offered(desk: Path, recorder: R
 
 def test_register_chains_activation_then_the_ris_with_the_same_password(desk: Path, recorder: Recorder) -> None:
     write_profile(desk)
-    code, out = session(["1", "o", "1", "o", "o", "0", "n"])
+    code, out = session(["1", "o", "", "1", "o", "o", "0", "n"])
     assert code == 0, out
     assert recorder.names() == ["register", "fetch_ris"]
     assert recorder.calls[0][1]["activate"] is True
@@ -198,7 +198,7 @@ def test_register_with_a_profile_typed_in_the_session_and_a_typed_password(
 ) -> None:
     monkeypatch.delenv("CARSAT_PILOT_PASSWORD")
     typed = [
-        "1", "o",  # menu, consent (no saved profile yet: asked field by field)
+        "1", "o", "",  # menu, consent, language (Entrée: French); no saved profile yet: asked field by field
         NIR, "Monsieur", "Dupont", "Jean", "15/07/1985",
         "", "75012", "Paris", "12", "", "rue de la gare",
         "0612345678", "jean.dupont@example.org", "jean.dupont@example.org",
@@ -233,7 +233,7 @@ def test_consent_refused_calls_no_journey_and_is_journaled(desk: Path, recorder:
 
 def test_consent_is_asked_once_and_journaled(desk: Path, recorder: Recorder) -> None:
     write_profile(desk)
-    code, _out = session(["1", "o", "1", "n", "3", "0", "n"])
+    code, _out = session(["1", "o", "", "1", "n", "3", "0", "n"])
     assert code == 0
     assert recorder.names() == ["register", "fetch_ris"]
     records = journal_records(desk)
@@ -248,7 +248,7 @@ def test_consent_is_asked_once_and_journaled(desk: Path, recorder: Recorder) -> 
 
 def test_yes_confirms_consent_without_asking(desk: Path, recorder: Recorder) -> None:
     write_profile(desk)
-    code, out = session(["1", "1", "n", "0", "n"], yes=True)
+    code, out = session(["1", "", "1", "n", "0", "n"], yes=True)
     assert code == 0, out
     assert recorder.names() == ["register"]
     assert "La personne concernée est-elle présente" not in out
@@ -258,14 +258,14 @@ def test_yes_confirms_consent_without_asking(desk: Path, recorder: Recorder) -> 
 
 # --------------------------------------------------------------------------- 2. activate
 def test_activate_with_the_nir_typed_and_the_link(desk: Path, recorder: Recorder) -> None:
-    code, out = session(["2", "o", "1 85 07 75 123 456", LINK, "n", "0", "n"])
+    code, out = session(["2", "o", "", "1 85 07 75 123 456", LINK, "n", "0", "n"])
     assert code == 0, out
     assert recorder.calls == [("activate", {"nir": NIR, "password": PASSWORD, "link": LINK})]
     assert "Espace personnel activé le" in out
 
 
 def test_activate_refuses_a_link_to_another_site(desk: Path, recorder: Recorder) -> None:
-    code, out = session(["2", "o", NIR, "https://lassuranceretraite.example.com/activation?t=x", "0"])
+    code, out = session(["2", "o", "", NIR, "https://lassuranceretraite.example.com/activation?t=x", "0"])
     assert code == 2
     assert recorder.calls == []
     assert "ne mène pas au site" in out
@@ -273,7 +273,7 @@ def test_activate_refuses_a_link_to_another_site(desk: Path, recorder: Recorder)
 
 def test_activate_then_the_ris_when_the_person_wants(desk: Path, recorder: Recorder) -> None:
     write_profile(desk)
-    code, out = session(["2", "o", "1", LINK, "o", "0", "n"])
+    code, out = session(["2", "o", "", "1", LINK, "o", "0", "n"])
     assert code == 0, out
     assert recorder.names() == ["activate", "fetch_ris"]
     assert recorder.calls[1][1]["surname"] == "DUPONT"
@@ -283,7 +283,7 @@ def test_activate_then_the_ris_when_the_person_wants(desk: Path, recorder: Recor
 def test_fetch_ris_with_a_saved_profile(desk: Path, recorder: Recorder) -> None:
     write_profile(desk)
     target = desk / "releves"
-    code, out = session(["3", "o", "1", "0", "n"], download_dir=target)
+    code, out = session(["3", "o", "", "1", "0", "n"], download_dir=target)
     assert code == 0, out
     ((name, call),) = recorder.calls
     assert name == "fetch_ris"
@@ -297,7 +297,7 @@ def test_a_second_person_needs_a_new_session(desk: Path, recorder: Recorder) -> 
     (desk / "autre").mkdir()
     other = write_profile(desk / "autre", nir="2850775123456", civilite="Madame", prenom="Anne", nom="MARTIN")
     other.rename(desk / "martin.toml")  # listed first
-    code, out = session(["3", "o", "2", "1", "1", "0", "n"])
+    code, out = session(["3", "o", "", "2", "1", "1", "0", "n"])
     assert recorder.names() == ["fetch_ris"]
     assert recorder.calls[0][1]["nir"] == NIR
     assert code == 2
@@ -360,7 +360,7 @@ def test_hands_on_training_reads_the_sessions_lines_then_gives_them_back(
 def test_summary_file_is_written_private_with_the_facts_and_nothing_secret(desk: Path, recorder: Recorder) -> None:
     write_profile(desk)
     target = desk / "recap" / "recapitulatif.html"
-    code, out = session(["1", "o", "1", "n", "0", "n"], summary_path=target)
+    code, out = session(["1", "o", "", "1", "n", "0", "n"], summary_path=target)
     assert code == 0, out
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     text = target.read_text(encoding="utf-8")
@@ -377,7 +377,7 @@ def test_summary_file_is_written_private_with_the_facts_and_nothing_secret(desk:
 def test_wipe_at_the_end_leaves_no_file_of_the_person(desk: Path, recorder: Recorder) -> None:
     write_profile(desk)
     before = all_files(desk)
-    code, out = session(["3", "o", "1", "0"], wipe=True)
+    code, out = session(["3", "o", "", "1", "0"], wipe=True)
     assert code == 0, out
     after = all_files(desk)
     # Left: only the journal (masked) — no profile, no state file, no relevé.
@@ -390,7 +390,7 @@ def test_wipe_at_the_end_leaves_no_file_of_the_person(desk: Path, recorder: Reco
 
 def test_wipe_is_offered_and_declining_keeps_the_files(desk: Path, recorder: Recorder) -> None:
     write_profile(desk)
-    code, out = session(["3", "o", "1", "0", "n"])
+    code, out = session(["3", "o", "", "1", "0", "n"])
     assert code == 0
     assert "Effacer de ce poste les traces de Jean DUPONT" in out
     assert (desk / "personne.toml").exists()
@@ -412,7 +412,7 @@ def test_after_a_failure_the_password_is_asked_again(
         return recorder.fetch_ris(options, nir, password, **kwargs)
 
     monkeypatch.setattr(journeys, "fetch_ris", fetch_ris)
-    code, out = session(["3", "o", NIR, "Faux1234Mdp", "3", "Bon1234Mdp", "0", "n"])
+    code, out = session(["3", "o", "", NIR, "Faux1234Mdp", "3", "Bon1234Mdp", "0", "n"])
     assert tried == ["Faux1234Mdp", "Bon1234Mdp"]
     assert code == 0, out
     assert "mot de passe incorrect" in out

@@ -1,8 +1,11 @@
 """The wheel carries what the tool needs at run time: the flows (inside the package, found
-through importlib.resources) and the replica with its templates, data and static files."""
+through importlib.resources), the compiled catalogs of the person's languages, and the
+replica with its templates, data and static files."""
 
 from __future__ import annotations
 
+import gettext
+import io
 import os
 import zipfile
 from pathlib import Path
@@ -26,6 +29,13 @@ def test_the_wheel_ships_flows_and_the_replica(tmp_path: Path) -> None:
     assert any(n.startswith("mock_site/static/") for n in names)
     assert any(n.startswith("mock_site/data/") for n in names)
     assert not any(n.startswith("tests/") for n in names)
+    # The person's languages travel compiled (hatch_build.py); their sources stay behind.
+    for lang in ("en", "ar"):
+        mo = f"carsat_pilot/locale/{lang}/LC_MESSAGES/carsat_pilot.mo"
+        assert mo in names, mo
+        catalog = gettext.GNUTranslations(io.BytesIO(zipfile.ZipFile(tmp_path / name).read(mo)))
+        assert catalog.gettext("Ce qui a été fait") != "Ce qui a été fait"
+    assert not any(n.endswith((".po", ".pot")) for n in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(tmp_path / name).read(entry_points).decode()
     assert "carsat-pilot = carsat_pilot.cli:main" in text
