@@ -84,6 +84,7 @@ class ToolRun:
     args: list[str]
     env: dict[str, str]
     lines: list[str] = field(default_factory=list)
+    cwd: Path | None = None
 
     def __post_init__(self) -> None:
         self.proc = subprocess.Popen(
@@ -95,6 +96,7 @@ class ToolRun:
             encoding="utf-8",
             env=self.env,
             bufsize=1,
+            cwd=self.cwd,
         )
         self._queue: queue.Queue[str | None] = queue.Queue()
         threading.Thread(target=self._pump, daemon=True).start()
@@ -125,6 +127,18 @@ class ToolRun:
             self.lines.append(line)
             if wanted.search(line):
                 return line
+
+    def next_line(self, deadline: float) -> str | None:
+        """The next output line (kept in `lines`), or None at the end or the deadline."""
+        try:
+            line = self._queue.get(timeout=max(0.1, deadline - time.monotonic()))
+        except queue.Empty:
+            return None
+        if line is None:
+            self._queue.put(None)  # the end of the output, for finish() to see too
+            return None
+        self.lines.append(line)
+        return line
 
     def send(self, text: str) -> None:
         assert self.proc.stdin is not None

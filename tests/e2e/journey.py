@@ -4,7 +4,6 @@ whose questions are answered from the replica's own state, as the person would."
 
 from __future__ import annotations
 
-import queue
 import re
 import time
 from collections.abc import Callable
@@ -51,15 +50,7 @@ def answer_until_end(run: ToolRun, answers: Answers, timeout_s: float = 150.0) -
         (LINK_PROMPT, answers.link),
     ]
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            line = run._queue.get(timeout=max(0.1, deadline - time.monotonic()))
-        except queue.Empty:
-            break
-        if line is None:
-            run._queue.put(None)  # the end of the output, for finish() to see too
-            break
-        run.lines.append(line)
+    while (line := run.next_line(deadline)) is not None:
         for pattern, reply in prompts:
             if pattern.search(line):
                 run.send(reply())

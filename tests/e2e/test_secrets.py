@@ -3,13 +3,8 @@ XDG folders and TMPDIR, then read every file the tool left there (the RIS PDF as
 
 from __future__ import annotations
 
-import queue
 import stat
-import subprocess
-import sys
-import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -81,42 +76,12 @@ def test_register_activate_fetch_leave_no_secret_on_disk(replica: Replica, home:
 
 
 # --------------------------------------------------------------------------- after --wipe
-@dataclass
-class DeskRun(ToolRun):
-    """`ToolRun` in the person's folder (the session finds their profile there)."""
-
-    cwd: Path | None = None
-
-    def __post_init__(self) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "carsat_pilot", *self.args],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            encoding="utf-8",
-            env=self.env,
-            bufsize=1,
-            cwd=self.cwd,
-        )
-        self._queue: queue.Queue[str | None] = queue.Queue()
-        threading.Thread(target=self._pump, daemon=True).start()
-
-
-def _answer_session(run: DeskRun, timeout_s: float = 150.0) -> int:
+def _answer_session(run: ToolRun, timeout_s: float = 150.0) -> int:
     """The advisor at the menu: the relevé (3), the person present, their saved profile (1),
     no more, then the end (0)."""
     context, menus = "", 0
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            line = run._queue.get(timeout=max(0.1, deadline - time.monotonic()))
-        except queue.Empty:
-            break
-        if line is None:
-            run._queue.put(None)
-            break
-        run.lines.append(line)
+    while (line := run.next_line(deadline)) is not None:
         if "Créer l'espace personnel" in line:
             context = "menu"
         elif "Profils enregistrés" in line:
@@ -141,7 +106,7 @@ def test_after_wipe_nothing_of_the_person_is_left_but_the_masked_journal(replica
     account = replica.state.add_account(NIR, PASSWORD, ris_available=True)
     write_profile(home)
     recap = home / "recapitulatif.html"
-    run = DeskRun(
+    run = ToolRun(
         [
             "session",
             "--base-url",
