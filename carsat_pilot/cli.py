@@ -300,6 +300,12 @@ def register(
     _consent(options, yes, person.nir)
     summary = journeys.register(options, person, password, activate=not no_activate)
     console.print(f"[bold green]✔ {summary}[/]")
+    from carsat_pilot.collect import offer_profile_update
+
+    # Values the person chose in the site's lists: into the saved profile (asked, or
+    # agreed beforehand with --yes), so the next run finds them at once.
+    agree = (lambda _question: True) if yes else options.human.confirm
+    offer_profile_update(console, agree, person, profile, options.human.chosen)
 
 
 @app.command()

@@ -95,6 +95,9 @@ def test_in_the_terminal_the_person_picks_numbered_options_and_the_journey_finis
     assert account.adresse_normalisee == ["5 B AV FELIX FAURE", "01000 SAINT-DENIS-LES-BOURG", "FRANCE"]
     assert len(replica.state.registrations) == 1
     assert "Traceback" not in run.output
+    # --yes agreed beforehand: the saved profile now holds the site's own values.
+    saved = profile.read_text(encoding="utf-8")
+    assert 'ville = "SAINT-DENIS-LES-BOURG"' in saved and 'complement = "B"' in saved, saved
 
 
 def test_in_the_browser_the_person_picks_in_the_page_told_in_their_language(
