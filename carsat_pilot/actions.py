@@ -89,9 +89,7 @@ def confirm_address(engine: Engine, params: Mapping[str, str], optional: bool) -
 def heading_shown(engine: Engine, heading: str) -> bool:
     if not heading:
         return False
-    pattern = words(heading)
-    found = engine.page.get_by_role("heading", name=pattern).or_(engine.page.get_by_text(pattern))
-    return found.filter(visible=True).count() > 0
+    return engine.saying(heading)(engine.page).filter(visible=True).count() > 0
 
 
 def _proposal_text(engine: Engine, heading: str, button: Locator) -> str:

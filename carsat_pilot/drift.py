@@ -24,7 +24,6 @@ from playwright.sync_api import Error as PlaywrightError
 
 from carsat_pilot.errors import Drift, TimedOut
 from carsat_pilot.flowspec import Expect, Flow, Step
-from carsat_pilot.textmatch import words
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
@@ -129,11 +128,6 @@ def resume_points(flow: Flow, index: int, action: int) -> list[ResumePoint]:
     return list(reversed(points))
 
 
-def _marker(point: ResumePoint) -> Callable[[Page], Locator]:
-    pattern = words(point.words)
-    return lambda p: p.get_by_role("heading", name=pattern).or_(p.get_by_text(pattern))
-
-
 def handover_message(step: Step, expected: str) -> str:
     """What the overlay (in large type) and the terminal tell the advisor."""
     todo = step.say or "faites cette étape comme l'indique la procédure."
@@ -159,7 +153,7 @@ def hand_over_drift(engine: Engine, flow: Flow, index: int, exc: Drift) -> tuple
     if reader is not None:
         engine.human.tell("Quand c'est fait, carsat-pilot le voit seul (ou appuyez sur Entrée).")
     deadline = time.monotonic() + engine.human.timeout_s
-    union = _union(points)
+    union = _union(engine, points)
     while time.monotonic() < deadline:
         if reader is not None:
             reader.poll()  # Entrée: look again at once (the look below is the check)
@@ -183,8 +177,8 @@ def hand_over_drift(engine: Engine, flow: Flow, index: int, exc: Drift) -> tuple
     )
 
 
-def _union(points: list[ResumePoint]) -> Callable[[Page], Locator]:
-    builders = [_marker(p) for p in points]
+def _union(engine: Engine, points: list[ResumePoint]) -> Callable[[Page], Locator]:
+    builders = [engine.saying(p.words) for p in points]
 
     def build(page: Page) -> Locator:
         locator = builders[0](page)
@@ -197,7 +191,7 @@ def _union(points: list[ResumePoint]) -> Callable[[Page], Locator]:
 
 def _shows(engine: Engine, point: ResumePoint) -> bool:
     try:
-        return _marker(point)(engine.page).filter(visible=True).count() > 0
+        return engine.saying(point.words)(engine.page).filter(visible=True).count() > 0
     except PlaywrightError:
         return False
 

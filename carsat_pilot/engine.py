@@ -606,11 +606,15 @@ class Engine:
         self.steps_done.append(step.title)
         self.emit("step_done", step.title)
 
+    def saying(self, page_words: str) -> Build:
+        """A page by what it says: a heading, or a text, with the flow's words (rendered)."""
+        pattern = words(self.render(page_words))
+        return lambda page: page.get_by_role("heading", name=pattern).or_(page.get_by_text(pattern))
+
     def recognize(self, page_words: str, *, timeout_s: float | None = None) -> None:
         """The step's page, by what it says — once the previous step's fields are gone."""
-        pattern = words(page_words)
         self.wait_for(
-            lambda p: p.get_by_role("heading", name=pattern).or_(p.get_by_text(pattern)),
+            self.saying(page_words),
             timeout_s or self.page_timeout_s,
             what=f"la page « {readable(page_words)} »",
             watch_messages=True,
@@ -893,9 +897,8 @@ class Engine:
     ) -> None:
         timeout = OPTIONAL_WAIT_S if optional else (timeout_s or self.page_timeout_s)
         if text is not None:
-            pattern = words(self.render(text))
             self.wait_for(
-                lambda p: p.get_by_role("heading", name=pattern).or_(p.get_by_text(pattern)),
+                self.saying(text),
                 timeout,
                 what=f"le texte « {readable(text)} »",
                 watch_messages=not optional,

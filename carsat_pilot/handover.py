@@ -37,8 +37,7 @@ def _param(spec: HumanSpec, key: str) -> str:
 
 
 def _marker(engine: Engine, pattern: str) -> Callable[[Page], Locator]:
-    compiled = words(engine.render(pattern))
-    return lambda p: p.get_by_role("heading", name=compiled).or_(p.get_by_text(compiled))
+    return engine.saying(pattern)
 
 
 def _instruct(engine: Engine, spec: HumanSpec, text: str | None = None) -> None:

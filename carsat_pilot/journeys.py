@@ -254,7 +254,7 @@ def browser_session(
 
 
 def _as_pilot_error(exc: PlaywrightError, engine: Engine) -> PilotError:
-    if "closed" in str(exc).lower() or all(page.is_closed() for page in engine.context.pages):
+    if engine.closed_by_person(exc):
         return Interrupted("La fenêtre du navigateur a été fermée : la démarche est interrompue.")
     return Drift(
         "La page n'a pas réagi comme la procédure le prévoit : le site a peut-être changé. Rien n'a été "

@@ -110,16 +110,13 @@ PROBE_JS = (
     seen.add(text);
     out.messages.push({ text, alert, inForm: !!el.closest('form,[role=form]'), fresh: !st.seen.has(el) });
   };
-  if (root) {
-    for (const el of document.querySelectorAll('[role=alert]')) take(el, true);
-    for (const el of root.querySelectorAll('h1,h2,h3,p,li,dd,[role=status]')) take(el, false);
-  }
+  const alerts = Array.from(document.querySelectorAll('[role=alert]'));
+  const texts = root ? Array.from(root.querySelectorAll('h1,h2,h3,p,li,dd,[role=status]')) : [];
+  for (const el of alerts) take(el, true);
+  for (const el of texts) take(el, false);
   if (args.snapshot) {
     // Before a click: what is on the page now is the old answer, not the site's reply.
-    st.seen = new WeakSet();
-    for (const el of document.querySelectorAll('[role=alert],main h1,main h2,main h3,main p,main li,[role=status]'))
-      st.seen.add(el);
-    if (root) for (const el of root.querySelectorAll('h1,h2,h3,p,li,dd')) st.seen.add(el);
+    st.seen = new WeakSet([...alerts, ...texts]);
   }
   // 4. Settled: nothing changed in the page lately, and the previous step's fields gone.
   const w = window.__cpWatch;
