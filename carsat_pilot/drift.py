@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import platformdirs
 from playwright.sync_api import Error as PlaywrightError
 
+from carsat_pilot import masking
 from carsat_pilot.errors import Drift, TimedOut
 from carsat_pilot.flowspec import Expect, Flow, Step
 
@@ -70,6 +71,12 @@ def write_report(engine: Engine, step: Step, exc: Drift, folder: Path | None = N
     for value in list(personal):
         personal.extend(part for part in re.split(r"[\s/]+", value) if len(part) >= 3)
     host_path = re.sub(r"[?#].*$", "", url)
+
+    def masked(text: str) -> str:
+        # The page's field values and this run's values, then the process's one masker,
+        # which knows the whole profile (a name greets the person on every espace page).
+        return masking.current()(mask_snapshot(text, personal))
+
     body = "\n".join(
         [
             "# Rapport de changement du site — carsat-pilot",
@@ -77,12 +84,12 @@ def write_report(engine: Engine, step: Step, exc: Drift, folder: Path | None = N
             f"parcours : {engine.flow_name}",
             f"étape : {step.title}",
             f"attendu : {exc.expected}",
-            f"trouvé : {mask_snapshot(exc.found, personal)}",
-            f"adresse : {mask_snapshot(host_path, personal)}",
+            f"trouvé : {masked(exc.found)}",
+            f"adresse : {masked(host_path)}",
             f"ce que dit la procédure : {step.say or '—'}",
             "",
             "## La page telle que la lit un lecteur d'écran (données personnelles masquées)",
-            mask_snapshot(snapshot, personal),
+            masked(snapshot),
             "",
         ]
     )

@@ -24,7 +24,7 @@ from carsat_pilot.flowspec import Call, Check, Choose, Click, Fill, Human, Selec
 from carsat_pilot.textmatch import PART, alternatives, readable
 from mock_site import MockConfig
 from tests.e2e.conftest import Replica
-from tests.e2e.harness import PASSWORD
+from tests.e2e.harness import PASSWORD, isolated_env
 from tests.e2e.journey import NIR, Answers, answer_until_end, flat, tool
 
 pytestmark = pytest.mark.e2e
@@ -127,12 +127,15 @@ def test_a_renamed_word_stops_the_tool_at_its_step(mutant: Mutant, replica: Repl
     before = _prepare(mutant, replica, home)
     state.config.reword = mutant.renamed(state.today())
     extra = ["--wait", "20", "--download-dir", str(home / "releves"), "--refresh-interval", "1"]
-    command = {"register": ["register"], "activate": ["activate", before], "login": ["fetch-ris"]}.get(
+    command = {"register": ["register"], "activate": ["activate"], "login": ["fetch-ris"]}.get(
         mutant.flow, ["fetch-ris"]
     )
     args = [*command[1:], "--headless"] + (extra if command[0] == "fetch-ris" else [])
     # A profile with a complément: the list « Complément » is used, so its renaming shows.
-    run = tool(replica, home, command[0], *args, complement="BIS")
+    env = isolated_env(home)
+    if before:
+        env["CARSAT_PILOT_LINK"] = before  # the link out of the command line (as the README says)
+    run = tool(replica, home, command[0], *args, env=env, complement="BIS")
     code = answer_until_end(run, Answers(replica, wrong_captcha_first=False))
     output = flat(run.output)
     assert code == 4, run.output
