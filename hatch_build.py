@@ -20,7 +20,7 @@ class CatalogBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         root = Path(self.root)
         sys.path.insert(0, str(root))
         try:
-            from carsat_pilot.i18n import compile_catalogs
+            from carsat_pilot.core.i18n import compile_catalogs
         finally:
             sys.path.remove(str(root))
         for mo in compile_catalogs(root / "carsat_pilot" / "locale"):

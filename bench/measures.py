@@ -51,7 +51,7 @@ def tool_command() -> list[str]:
 # --------------------------------------------------------------------------- machine
 def browser_path() -> str | None:
     """The Chromium carsat-pilot itself would launch (None: Playwright's own build)."""
-    from carsat_pilot.browser import find_browser
+    from carsat_pilot.site.browser import find_browser
 
     found = find_browser(None)
     return str(found.path) if found.path is not None else None

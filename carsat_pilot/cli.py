@@ -14,9 +14,9 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
-from carsat_pilot.errors import BadInput, ExitCode, PilotError
-from carsat_pilot.hosts import OFFICIAL_SITE
-from carsat_pilot.i18n import check_language, shipped_languages
+from carsat_pilot.core.errors import BadInput, ExitCode, PilotError
+from carsat_pilot.core.i18n import check_language, shipped_languages
+from carsat_pilot.site.hosts import OFFICIAL_SITE
 
 app = typer.Typer(
     name="carsat-pilot",
@@ -90,7 +90,7 @@ MailboxUrl = Annotated[
 def _print_traceback() -> None:
     """--verbose: the technical trace for the referent, masked like the journal (a page
     URL, a value typed, a site's text may be in it)."""
-    from carsat_pilot.masking import current
+    from carsat_pilot.record.masking import current
 
     sys.stderr.write(current()(traceback.format_exc()))
     sys.stderr.flush()
@@ -100,7 +100,7 @@ def _shown(message: str) -> str:
     """An error sentence as printed: masked when standard error is kept (not a terminal)."""
     from rich.markup import escape
 
-    from carsat_pilot.masking import current
+    from carsat_pilot.record.masking import current
 
     return escape(message if err_console.is_terminal else current()(message))
 
@@ -139,7 +139,7 @@ def handles_errors(command: F) -> F:
 
 
 def _human_mode(requested: str | None) -> str:
-    from carsat_pilot.browser import has_display
+    from carsat_pilot.site.browser import has_display
 
     mode = requested or ("browser" if has_display() else "terminal")
     if mode not in ("browser", "terminal"):
@@ -164,10 +164,10 @@ def _run_options(
     debug_artifacts: Path | None = None,
 ) -> Any:
     """Check every option before anything is sent, then build the journey's options."""
-    from carsat_pilot.browser import find_browser, has_display
-    from carsat_pilot.hosts import check_base_url, check_mailbox_url
-    from carsat_pilot.human import BrowserHuman, TerminalHuman, refuse_without_human
-    from carsat_pilot.journeys import RunOptions
+    from carsat_pilot.journeys.run import RunOptions
+    from carsat_pilot.site.browser import find_browser, has_display
+    from carsat_pilot.site.hosts import check_base_url, check_mailbox_url
+    from carsat_pilot.site.human import BrowserHuman, TerminalHuman, refuse_without_human
 
     lang = check_language(lang)  # a shipped catalog, or BadInput naming the shipped ones
     url = check_base_url(base_url)
@@ -188,7 +188,7 @@ def _run_options(
     if refusal:
         raise BadInput(refusal, "--human")
     find_browser(browser_path)  # a missing browser is said now, not after the questions
-    from carsat_pilot.flowspec import load_site
+    from carsat_pilot.site.flowspec import load_site
 
     # How long the person may take at a hand-over: site knowledge, in flows/site.yaml.
     timeout = load_site().human_timeout_s
@@ -241,7 +241,7 @@ def _consent(options: Any, yes: bool, nir: str) -> None:
         "La personne concernée est-elle présente à côté de vous et d'accord pour que "
         "carsat-pilot remplisse le site avec ses informations ?"
     )
-    from carsat_pilot.journal import Journal, Masker, consent_record
+    from carsat_pilot.record.journal import Journal, Masker, consent_record
 
     agreed = yes or options.human.confirm(question)
     journal = Journal(Masker(nir=nir), options.journal_path)
@@ -276,21 +276,21 @@ def register(
     debug_artifacts: DebugArtifacts = None,
 ) -> None:
     """Créer l'espace personnel de la personne (puis l'activer avec le lien reçu)."""
-    from carsat_pilot import journeys
-    from carsat_pilot.checks import check_profile
-    from carsat_pilot.passwords import read_password
-    from carsat_pilot.profile import load_profile
+    from carsat_pilot.journeys import run as journeys
+    from carsat_pilot.person.checks import check_profile
+    from carsat_pilot.person.passwords import read_password
+    from carsat_pilot.person.profile import load_profile
 
     # The person's data first: a mistake there is said before anything else happens.
     if profile is not None:
         person = load_profile(profile)
     options = _options_from(locals())
     if profile is None:
-        from carsat_pilot.collect import ask_profile
+        from carsat_pilot.desk.collect import ask_profile
 
         person = ask_profile(console)
-    from carsat_pilot import masking
-    from carsat_pilot.journeys import profile_variables
+    from carsat_pilot.journeys.run import profile_variables
+    from carsat_pilot.record import masking
 
     masking.learn(profile_variables(person, ""))
     for warning in check_profile(person):
@@ -300,7 +300,7 @@ def register(
     _consent(options, yes, person.nir)
     summary = journeys.register(options, person, password, activate=not no_activate)
     console.print(f"[bold green]✔ {summary}[/]")
-    from carsat_pilot.collect import offer_profile_update
+    from carsat_pilot.desk.collect import offer_profile_update
 
     # Values the person chose in the site's lists: into the saved profile (asked, or
     # agreed beforehand with --yes), so the next run finds them at once.
@@ -342,9 +342,9 @@ def activate(
     debug_artifacts: DebugArtifacts = None,
 ) -> None:
     """Finir l'inscription avec le lien reçu par e-mail."""
-    from carsat_pilot import journeys
-    from carsat_pilot.hosts import same_site
-    from carsat_pilot.passwords import read_password
+    from carsat_pilot.journeys import run as journeys
+    from carsat_pilot.person.passwords import read_password
+    from carsat_pilot.site.hosts import same_site
 
     the_link = _activation_link(link, link_fd)
     the_nir = _nir_from(profile, nir)
@@ -374,8 +374,8 @@ def _activation_link(argument: str | None, fd: int | None) -> str | None:
     """The activation link (a single-use key): from the environment (CARSAT_PILOT_LINK,
     gone from it once read) or a file descriptor; as an argument it still works but is
     visible to others. None: the hand-over asks for it (standard input or browser)."""
-    from carsat_pilot import masking
-    from carsat_pilot.passwords import LINK_ENV, take_secret
+    from carsat_pilot.person.passwords import LINK_ENV, take_secret
+    from carsat_pilot.record import masking
 
     link: str | None = None
     if argument:
@@ -409,7 +409,7 @@ def _learn_profile(profile: Path) -> None:
     leniently from the profile (a login needs only the NIR, the masker wants the rest)."""
     import tomllib
 
-    from carsat_pilot import masking
+    from carsat_pilot.record import masking
 
     try:
         data = tomllib.loads(profile.read_text(encoding="utf-8"))
@@ -425,10 +425,10 @@ def _learn_profile(profile: Path) -> None:
 
 
 def _nir_from(profile: Path | None, nir: str | None) -> str:
-    from carsat_pilot import masking
-    from carsat_pilot.checks import check_nir, clean_nir
-    from carsat_pilot.passwords import NIR_ENV, take_secret
-    from carsat_pilot.profile import load_nir_only
+    from carsat_pilot.person.checks import check_nir, clean_nir
+    from carsat_pilot.person.passwords import NIR_ENV, take_secret
+    from carsat_pilot.person.profile import load_nir_only
+    from carsat_pilot.record import masking
 
     if profile is not None:
         found = load_nir_only(profile)
@@ -492,9 +492,9 @@ def fetch_ris(
     debug_artifacts: DebugArtifacts = None,
 ) -> None:
     """Se connecter et télécharger le Relevé Individuel de Situation (le demander s'il le faut)."""
-    from carsat_pilot import journeys
-    from carsat_pilot.hosts import is_loopback
-    from carsat_pilot.passwords import read_password
+    from carsat_pilot.journeys import run as journeys
+    from carsat_pilot.person.passwords import read_password
+    from carsat_pilot.site.hosts import is_loopback
 
     the_nir = _nir_from(profile, nir)
     surname = _surname_from(profile)
@@ -545,8 +545,8 @@ def doctor(
     verbose: Verbose = False,
 ) -> None:
     """Vérifier l'installation : navigateur, écran, site joignable, pages toujours reconnues."""
-    from carsat_pilot.doctor import run_checks, show
-    from carsat_pilot.hosts import check_base_url
+    from carsat_pilot.journeys.doctor import run_checks, show
+    from carsat_pilot.site.hosts import check_base_url
 
     url = check_base_url(base_url)
     if not show(console, run_checks(url, browser_path)):
@@ -562,7 +562,7 @@ def journal(
     """Afficher le journal des démarches (n° de Sécurité sociale masqué, aucun secret)."""
     from rich.table import Table
 
-    from carsat_pilot.journal import journal_path, read_journal
+    from carsat_pilot.record.journal import journal_path, read_journal
 
     records = read_journal(last=last)
     if not records:
@@ -627,7 +627,7 @@ def mock_site_command(
     ] = None,
 ) -> None:
     """Servir le site d'exercice local (réplique de lassuranceretraite.fr)."""
-    from carsat_pilot.hosts import is_loopback
+    from carsat_pilot.site.hosts import is_loopback
     from mock_site import Fault, MockConfig, UnknownDrift, create_app, drift_options, parse_reword, serve
 
     if not is_loopback(host) and not allow_public:
@@ -690,7 +690,7 @@ def demo(
     slow_mo: SlowMo = 0,
 ) -> None:
     """Tout le parcours sur un site d'exercice embarqué (aucune donnée réelle)."""
-    from carsat_pilot.demo import run_demo
+    from carsat_pilot.journeys.demo import run_demo
 
     run_demo(console, auto=auto, headless=headless, browser_path=browser_path, verbose=verbose, slow_mo=slow_mo)
 
@@ -732,7 +732,7 @@ def session(
     devtools_port: DevtoolsPort = None,
 ) -> None:
     """Séance guidée : créer l'espace, l'activer, obtenir le relevé, vérifier, s'entraîner (menu)."""
-    from carsat_pilot.session import run_session
+    from carsat_pilot.desk.session import run_session
 
     code = run_session(
         console,
@@ -757,7 +757,7 @@ def session(
 
 
 def main() -> None:
-    from carsat_pilot.passwords import take_secret_environment
+    from carsat_pilot.person.passwords import take_secret_environment
 
     # Before anything can start a child (Playwright's driver, the browser, the replica's
     # server): the secrets leave the environment and stay in this process only.

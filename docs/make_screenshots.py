@@ -20,12 +20,12 @@ from typing import Any
 
 from playwright.sync_api import Page, sync_playwright
 
-from carsat_pilot.browser import find_browser, open_context
-from carsat_pilot.demo import DEMO_PASSWORD, DEMO_PROFILE
-from carsat_pilot.drift import handover_message
-from carsat_pilot.flowspec import load_flow
-from carsat_pilot.journeys import LOOPBACK_ONLY
-from carsat_pilot.overlay import Overlay, show_sample
+from carsat_pilot.journeys.demo import DEMO_PASSWORD, DEMO_PROFILE
+from carsat_pilot.journeys.run import LOOPBACK_ONLY
+from carsat_pilot.site.browser import find_browser, open_context
+from carsat_pilot.site.drift import handover_message
+from carsat_pilot.site.flowspec import load_flow
+from carsat_pilot.site.overlay import Overlay, show_sample
 from mock_site import MockConfig, create_app, get_state, serve
 
 OUT = Path(__file__).resolve().parent / "img"

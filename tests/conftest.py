@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from carsat_pilot.browser import find_browser
+from carsat_pilot.site.browser import find_browser
 
 # Chromium resolves a few Google hosts at start whatever the flags: in tests nothing may
 # leave the machine, so every lookup except loopback fails at once.

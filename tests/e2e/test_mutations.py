@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from carsat_pilot.flowspec import Call, Check, Choose, Click, Fill, Human, Select, load_flow
-from carsat_pilot.textmatch import PART, alternatives, readable
+from carsat_pilot.site.flowspec import Call, Check, Choose, Click, Fill, Human, Select, load_flow
+from carsat_pilot.site.textmatch import PART, alternatives, readable
 from mock_site import MockConfig
 from tests.e2e.conftest import Replica
 from tests.e2e.harness import PASSWORD, isolated_env

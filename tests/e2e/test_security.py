@@ -203,7 +203,7 @@ def test_a_damaged_state_file_stops_before_anything_is_sent(replica: Replica, ho
     replica.state.add_account(NIR, PASSWORD)
     people = home / "state" / "carsat-pilot" / "people"
     people.mkdir(parents=True)
-    from carsat_pilot.state import person_key
+    from carsat_pilot.record.state import person_key
 
     (people / f"{person_key(NIR)}.json").write_text('{"nir_masked": "1 85 07 ** *** ***", "ris_req', encoding="utf-8")
     run = ToolRun(

@@ -20,7 +20,7 @@ from flask import Flask
 from playwright.sync_api import Page, Playwright, expect
 from pypdf import PdfReader
 
-from carsat_pilot.browser import FoundBrowser, find_browser
+from carsat_pilot.site.browser import FoundBrowser, find_browser
 from mock_site import MockConfig, RunningServer, create_app, get_state, serve
 from tests.mock_site.helpers import NIR, PASSWORD, Clock
 

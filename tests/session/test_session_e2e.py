@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from carsat_pilot.browser import find_browser
-from carsat_pilot.session import run_session
+from carsat_pilot.desk.session import run_session
+from carsat_pilot.site.browser import find_browser
 from tests.e2e import conftest as e2e
 from tests.e2e.conftest import Replica
 from tests.e2e.harness import PASSWORD, ToolRun, isolated_env, write_profile
@@ -55,7 +55,7 @@ DRIVER = """
 import sys
 from pathlib import Path
 from rich.console import Console
-from carsat_pilot.session import run_session
+from carsat_pilot.desk.session import run_session
 sys.exit(run_session(Console(highlight=False), base_url=sys.argv[1], human="terminal", headless=True,
                      summary_path=Path(sys.argv[2])))
 """
@@ -169,7 +169,7 @@ def test_consent_refused_types_nothing_into_the_site(replica: Replica, at_the_de
 TTY_DRIVER = """
 import sys
 from rich.console import Console
-from carsat_pilot.session import run_session
+from carsat_pilot.desk.session import run_session
 sys.exit(run_session(Console(highlight=False), base_url=sys.argv[1], human="terminal", headless=True))
 """
 

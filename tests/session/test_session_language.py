@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from carsat_pilot import journeys
-from carsat_pilot.choices import Chosen
-from carsat_pilot.errors import BadInput
-from carsat_pilot.profile import load_profile
+from carsat_pilot.core.errors import BadInput
+from carsat_pilot.journeys import run as journeys
+from carsat_pilot.person.profile import load_profile
+from carsat_pilot.site.choices import Chosen
 from tests.e2e.harness import write_profile
 from tests.session.test_session_menu import Recorder, desk, recorder, session  # noqa: F401 - fixtures
 

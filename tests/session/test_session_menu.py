@@ -19,10 +19,11 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from carsat_pilot import demo, doctor, journeys
-from carsat_pilot.browser import find_browser
-from carsat_pilot.session import run_session
-from carsat_pilot.state import StateStore
+from carsat_pilot.desk.session import run_session
+from carsat_pilot.journeys import demo, doctor
+from carsat_pilot.journeys import run as journeys
+from carsat_pilot.record.state import StateStore
+from carsat_pilot.site.browser import find_browser
 from tests.e2e.harness import PASSWORD, write_profile
 
 NIR = "1850775123456"
@@ -69,7 +70,7 @@ def desk(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 @dataclass
 class Recorder:
-    """Stands for carsat_pilot.journeys: records each call, writes the state the real
+    """Stands for carsat_pilot.journeys.run: records each call, writes the state the real
     journey writes, and returns its kind of summary."""
 
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
@@ -400,7 +401,7 @@ def test_wipe_is_offered_and_declining_keeps_the_files(desk: Path, recorder: Rec
 def test_after_a_failure_the_password_is_asked_again(
     desk: Path, recorder: Recorder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from carsat_pilot.errors import SiteRefused
+    from carsat_pilot.core.errors import SiteRefused
 
     monkeypatch.delenv("CARSAT_PILOT_PASSWORD")
     tried: list[str] = []
@@ -420,7 +421,7 @@ def test_after_a_failure_the_password_is_asked_again(
 
 
 def test_a_wrong_option_is_refused_before_the_menu(desk: Path) -> None:
-    from carsat_pilot.errors import BadInput
+    from carsat_pilot.core.errors import BadInput
 
     with pytest.raises(BadInput, match="--wait"):
         session(["0"], wait_s=-1)

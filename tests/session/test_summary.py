@@ -10,8 +10,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from carsat_pilot import summary
-from carsat_pilot.state import PersonState
+from carsat_pilot.desk import summary
+from carsat_pilot.record.state import PersonState
 
 NIR = "1850775123456"
 MASKED = "1 85 07 ** *** ***"

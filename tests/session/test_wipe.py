@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from carsat_pilot.journal import Journal, Masker
-from carsat_pilot.state import StateStore
-from carsat_pilot.wipe import journal_note, wipe_person
+from carsat_pilot.desk.wipe import journal_note, wipe_person
+from carsat_pilot.record.journal import Journal, Masker
+from carsat_pilot.record.state import StateStore
 from tests.e2e.harness import write_profile
 
 NIR = "1850775123456"

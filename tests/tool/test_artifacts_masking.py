@@ -8,8 +8,8 @@ from pathlib import Path
 from PIL import Image
 from playwright.sync_api import Page
 
-from carsat_pilot import masking
-from carsat_pilot.artifacts import Artifacts
+from carsat_pilot.record import masking
+from carsat_pilot.record.artifacts import Artifacts
 
 PAGE = """<body style="margin:0;background:#fff">
 <h1 id="h" style="font:bold 40px sans-serif;color:#000">Mon espace personnel</h1>

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from carsat_pilot import journeys
 from carsat_pilot.cli import app
-from carsat_pilot.demo import DEMO_PROFILE
+from carsat_pilot.journeys import run as journeys
+from carsat_pilot.journeys.demo import DEMO_PROFILE
 from tests.tool.test_profile_property import _toml, _with
 
 

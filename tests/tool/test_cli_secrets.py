@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from carsat_pilot import journeys
-from carsat_pilot.browser import find_browser
 from carsat_pilot.cli import app
+from carsat_pilot.journeys import run as journeys
+from carsat_pilot.site.browser import find_browser
 from tests.e2e.harness import write_profile
 
 BASE = "http://127.0.0.1:9"

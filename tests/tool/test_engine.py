@@ -11,13 +11,13 @@ import pytest
 from playwright.sync_api import BrowserContext, Page
 from rich.console import Console
 
-from carsat_pilot.actions import ACTIONS
-from carsat_pilot.engine import Engine, PageNotRecognized
-from carsat_pilot.errors import BadInput, SiteRefused, SiteUnavailable
-from carsat_pilot.events import Event, EventBus
-from carsat_pilot.flowspec import Target, load_site
-from carsat_pilot.human import TerminalHuman
-from carsat_pilot.overlay import Overlay
+from carsat_pilot.core.errors import BadInput, SiteRefused, SiteUnavailable
+from carsat_pilot.record.events import Event, EventBus
+from carsat_pilot.site.actions import ACTIONS
+from carsat_pilot.site.engine import Engine, PageNotRecognized
+from carsat_pilot.site.flowspec import Target, load_site
+from carsat_pilot.site.human import TerminalHuman
+from carsat_pilot.site.overlay import Overlay
 
 SITE = "http://127.0.0.1:9"
 
@@ -142,7 +142,7 @@ def test_events_say_each_step(engine: Engine) -> None:
     seen: list[Event] = []
     engine.bus.subscribe(seen.append)
     _page(engine, "<label>Nom de naissance <input></label>")
-    from carsat_pilot.flowspec import Flow
+    from carsat_pilot.site.flowspec import Flow
 
     flow = Flow.model_validate(
         {
@@ -430,7 +430,7 @@ def test_an_outage_after_an_in_page_submission_is_not_fixed_by_a_reload(engine: 
 
 
 def test_the_next_step_is_trusted_only_once_the_previous_steps_fields_are_gone(engine: Engine) -> None:
-    from carsat_pilot.flowspec import Flow
+    from carsat_pilot.site.flowspec import Flow
 
     page = _page(
         engine,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from carsat_pilot.flowspec import FlowError, flows_dir, load_flow, load_site
+from carsat_pilot.site.flowspec import FlowError, flows_dir, load_flow, load_site
 
 SHIPPED = sorted(p.stem for p in flows_dir().glob("*.yaml") if p.stem != "site")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from carsat_pilot.errors import BadInput, ExitCode
-from carsat_pilot.hosts import (
+from carsat_pilot.core.errors import BadInput, ExitCode
+from carsat_pilot.site.hosts import (
     assert_may_type,
     check_base_url,
     check_mailbox_url,

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from carsat_pilot.errors import BadInput
-from carsat_pilot.hosts import check_base_url, same_site
+from carsat_pilot.core.errors import BadInput
+from carsat_pilot.site.hosts import check_base_url, same_site
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,9 @@ import stat
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from carsat_pilot.events import Event
-from carsat_pilot.journal import Journal, Masker, read_journal
-from carsat_pilot.state import StateStore, person_key
+from carsat_pilot.record.events import Event
+from carsat_pilot.record.journal import Journal, Masker, read_journal
+from carsat_pilot.record.state import StateStore, person_key
 
 NIR = "1850775123456"
 

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from carsat_pilot.cli import app
-from carsat_pilot.demo import DEMO_PROFILE
-from carsat_pilot.profile import parse_profile
+from carsat_pilot.journeys.demo import DEMO_PROFILE
+from carsat_pilot.person.profile import parse_profile
 
 # A valid person (the demo's): each case below breaks one field of it.
 BASE = DEMO_PROFILE

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from carsat_pilot.errors import SiteRefused
-from carsat_pilot.ris import check_pdf, intervals, target_path, write_private
+from carsat_pilot.core.errors import SiteRefused
+from carsat_pilot.journeys.ris import check_pdf, intervals, target_path, write_private
 
 
 def test_refresh_is_polite() -> None:

@@ -14,24 +14,13 @@ from pathlib import Path
 
 import yaml
 
-from carsat_pilot.textmatch import alternatives, fold
+from carsat_pilot.site.textmatch import alternatives, fold
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT.parent / "shared" / "seed" / "000_d9df21f3bd6940f8.txt"
-PAGE_MODULES = (
-    "engine",
-    "pageprobe",
-    "drift",
-    "actions",
-    "handover",
-    "ris",
-    "reliability",
-    "overlay",
-    "journeys",
-    "demo",
-)
+# Every module of the tool (they move and split; a list of names would miss the new ones).
 TOOL_FILES = [
-    *(ROOT / "carsat_pilot" / f"{name}.py" for name in PAGE_MODULES),
+    *sorted((ROOT / "carsat_pilot").rglob("*.py")),
     *sorted((ROOT / "flows").glob("*.yaml")),
 ]
 LOCATOR_KEYS = {

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from carsat_pilot.textmatch import fold, literal, readable, same_words, tolerant, words
+from carsat_pilot.site.textmatch import fold, literal, readable, same_words, tolerant, words
 
 
 @pytest.mark.parametrize(

@@ -10,10 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.fr import nir as stdnum_nir
 
-from carsat_pilot import checks
-from carsat_pilot.demo import DEMO_PROFILE
-from carsat_pilot.errors import BadInput, ExitCode
-from carsat_pilot.profile import Profile, parse_profile
+from carsat_pilot.core.errors import BadInput, ExitCode
+from carsat_pilot.journeys.demo import DEMO_PROFILE
+from carsat_pilot.person import checks
+from carsat_pilot.person.profile import Profile, parse_profile
 
 # The valid NIRs of the notes, as the site wants them: 13 characters, no key.
 VALID_NIRS = {

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from carsat_pilot.choices import Chosen, choice_key, instruction_for, match_option
-from carsat_pilot.collect import SITE_QUESTIONS, ask_profile, offer_profile_update, with_choices
-from carsat_pilot.human import TerminalHuman
-from carsat_pilot.profile import load_profile, parse_profile, save_profile
+from carsat_pilot.desk.collect import SITE_QUESTIONS, ask_profile, offer_profile_update, with_choices
+from carsat_pilot.person.profile import load_profile, parse_profile, save_profile
+from carsat_pilot.site.choices import Chosen, choice_key, instruction_for, match_option
+from carsat_pilot.site.human import TerminalHuman
 from mock_site.routes.registration import QUESTIONS
 from tests.unit.test_collect import BAD_THEN_GOOD, lines_of
 

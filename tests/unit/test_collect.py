@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from carsat_pilot.collect import SAVE_QUESTION, ask_profile, default_profile_path
-from carsat_pilot.errors import BadInput
-from carsat_pilot.profile import Profile, load_profile
+from carsat_pilot.core.errors import BadInput
+from carsat_pilot.desk.collect import SAVE_QUESTION, ask_profile, default_profile_path
+from carsat_pilot.person.profile import Profile, load_profile
 
 # One wrong answer, then the right one, for every field that can be wrong.
 BAD_THEN_GOOD = [
@@ -218,7 +218,7 @@ def test_standard_input_as_a_real_pipe(tmp_path: Path) -> None:
     target = tmp_path / "pipe.toml"
     code = (
         "import sys; from pathlib import Path; from rich.console import Console\n"
-        "from carsat_pilot.collect import ask_profile\n"
+        "from carsat_pilot.desk.collect import ask_profile\n"
         f"p = ask_profile(Console(), save_to=Path({str(target)!r}))\n"
         "print('NOM=' + p.nom_naissance)\n"
     )

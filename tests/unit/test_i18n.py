@@ -15,12 +15,13 @@ import yaml
 from babel.messages.pofile import read_po
 from rich.console import Console
 
-from carsat_pilot import i18n, summary
-from carsat_pilot.drift import handover_message
-from carsat_pilot.errors import BadInput
-from carsat_pilot.flowspec import load_flow
-from carsat_pilot.overlay import DRIFT_HANDOVER, TEMPLATES, Overlay, show_sample
-from carsat_pilot.state import PersonState
+from carsat_pilot.core import i18n
+from carsat_pilot.core.errors import BadInput
+from carsat_pilot.desk import summary
+from carsat_pilot.record.state import PersonState
+from carsat_pilot.site.drift import handover_message
+from carsat_pilot.site.flowspec import load_flow
+from carsat_pilot.site.overlay import DRIFT_HANDOVER, TEMPLATES, Overlay, show_sample
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "carsat_pilot" / "locale"
@@ -66,7 +67,7 @@ def test_every_message_of_the_person_has_a_translation(lang: str, extracted: dic
             problems.append(f"fuzzy: {msgid!r}")
         elif sorted(FIELDS.findall(entry.string)) != sorted(FIELDS.findall(msgid)):
             problems.append(f"fields differ: {msgid!r} → {entry.string!r}")
-    assert not problems, f"{lang}: run `python -m carsat_pilot.i18n update` and translate:\n" + "\n".join(problems)
+    assert not problems, f"{lang}: run `python -m carsat_pilot.core.i18n update` and translate:\n" + "\n".join(problems)
 
 
 @pytest.mark.parametrize("lang", REQUIRED)
@@ -80,7 +81,7 @@ def test_the_translations_keep_the_sites_french_names(lang: str) -> None:
 def test_the_template_is_up_to_date(extracted: dict[str, Any]) -> None:
     with (LOCALE / "carsat_pilot.pot").open("rb") as handle:
         template = {m.id for m in read_po(handle) if m.id}
-    assert template == set(extracted), "run `python -m carsat_pilot.i18n update`"
+    assert template == set(extracted), "run `python -m carsat_pilot.core.i18n update`"
 
 
 def test_the_arabic_catalog_is_arabic() -> None:
@@ -108,7 +109,7 @@ def test_the_build_compiles_every_catalog(tmp_path: Path) -> None:
 
 
 def test_a_new_language_is_one_po_file(tmp_path: Path) -> None:
-    """`python -m carsat_pilot.i18n init CODE`: a .po with every message to translate;
+    """`python -m carsat_pilot.core.i18n init CODE`: a .po with every message to translate;
     once there, the language is offered."""
     # A working copy whose locale folder is empty (the repository's stays as it is).
     root = tmp_path / "copy"

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from carsat_pilot import masking
-from carsat_pilot.events import Event
-from carsat_pilot.journal import Journal, read_journal
-from carsat_pilot.masking import MASK, Masker, mask_generic, mask_url
-from carsat_pilot.view import TerminalView
+from carsat_pilot.record import masking
+from carsat_pilot.record.events import Event
+from carsat_pilot.record.journal import Journal, read_journal
+from carsat_pilot.record.masking import MASK, Masker, mask_generic, mask_url
+from carsat_pilot.record.view import TerminalView
 
 NIR = "1850775123456"
 TOKEN = "Xk3_9aQz7LmP2vR8tYw4nB6cD1eF5gH0"
@@ -132,7 +132,7 @@ def test_verbose_tracebacks_and_error_sentences_are_masked(capsys: pytest.Captur
     import typer
 
     from carsat_pilot.cli import handles_errors
-    from carsat_pilot.errors import SiteRefused
+    from carsat_pilot.core.errors import SiteRefused
 
     masking.forget()
     masking.learn(PERSON)

@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 
-from carsat_pilot import passwords
-from carsat_pilot.errors import BadInput
-from carsat_pilot.passwords import (
+from carsat_pilot.core.errors import BadInput
+from carsat_pilot.person import passwords
+from carsat_pilot.person.passwords import (
     PASSWORD_ENV,
     PROBLEM_DATE,
     PROBLEM_NIR,
@@ -29,7 +29,7 @@ from carsat_pilot.passwords import (
     password_problems,
     read_password,
 )
-from carsat_pilot.profile import Identity
+from carsat_pilot.person.profile import Identity
 
 JEAN = Identity(nir="1850775123456", nom="DUPONT", prenom="Jean", date_naissance=date(1985, 7, 15))
 GOOD = "Vrak7Tzw"

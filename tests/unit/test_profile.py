@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from carsat_pilot.checks import check_profile
-from carsat_pilot.errors import BadInput
-from carsat_pilot.profile import (
+from carsat_pilot.core.errors import BadInput
+from carsat_pilot.person.checks import check_profile
+from carsat_pilot.person.profile import (
     FIELD_LABELS,
     Identity,
     Profile,

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from carsat_pilot import passwords, scratch
-from carsat_pilot.errors import ExitCode
-from carsat_pilot.state import PersonBusy, StateStore, StateUnreadable
-from carsat_pilot.wipe import journal_note, wipe_person
+from carsat_pilot.core import scratch
+from carsat_pilot.core.errors import ExitCode
+from carsat_pilot.desk.wipe import journal_note, wipe_person
+from carsat_pilot.person import passwords
+from carsat_pilot.record.state import PersonBusy, StateStore, StateUnreadable
 
 NIR = "1850775123456"
 
@@ -80,7 +81,7 @@ def test_the_lock_of_a_killed_run_is_free_again(tmp_path: Path) -> None:
         f"""
         import os, signal, sys
         from pathlib import Path
-        from carsat_pilot.state import StateStore
+        from carsat_pilot.record.state import StateStore
         store = StateStore({NIR!r}, Path({str(tmp_path)!r}))
         store.acquire()
         print("locked", flush=True)
@@ -116,7 +117,7 @@ def test_what_a_killed_run_left_is_swept_at_the_next_start(tmp_path: Path) -> No
         f"""
         import os, signal
         from pathlib import Path
-        from carsat_pilot.scratch import Scratch
+        from carsat_pilot.core.scratch import Scratch
         run = Scratch(root=Path({str(tmp_path)!r}))
         (run.folder("profile") / "Cookies").write_text("session")
         os.kill(os.getpid(), signal.SIGKILL)
@@ -191,7 +192,7 @@ def test_the_process_own_environment_record_is_blanked_too() -> None:
     code = textwrap.dedent(
         """
         import os
-        from carsat_pilot.passwords import take_secret_environment, take_secret
+        from carsat_pilot.person.passwords import take_secret_environment, take_secret
         take_secret_environment()
         record = open(f"/proc/{os.getpid()}/environ", "rb").read()
         print(b"Zz9SecretValue" in record, b"HOME=" in record, take_secret("CARSAT_PILOT_PASSWORD"))

@@ -1,0 +1,1 @@
+"""The person: the profile model and its file, the field checks, passwords and the secrets' environment."""

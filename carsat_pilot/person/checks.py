@@ -1,0 +1,495 @@
+"""Input checks run before any page is sent.
+
+Every refusal is a `BadInput` carrying ONE French sentence that names the field, so the
+person at the help desk knows what to correct. Every normalizer is idempotent: a value it
+returned goes through it again unchanged (profiles are normalized on load, written back,
+and checked again before the browser opens).
+
+Guiding rule from the NIR notes: never be stricter than the site. A wrong refusal locks
+a person out, a doubtful value is better left to the site to judge (with a warning).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from typing import TYPE_CHECKING, Literal
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from stdnum import exceptions as stdnum_errors
+from stdnum.fr import nir as stdnum_nir
+
+from carsat_pilot.core.errors import BadInput
+
+if TYPE_CHECKING:
+    from carsat_pilot.person.profile import Profile
+
+Civilite = Literal["Madame", "Monsieur"]
+
+NIR_LENGTH = 13
+EARLIEST_BIRTH = date(1900, 1, 1)
+
+# Sex digit of the NIR: 1/2 are the usual ones; 3/4 (older registrations of people born
+# abroad) and 7/8 (provisional numbers) exist and another public body refused 7/8 in
+# 2021, so they are accepted with a warning and the site decides.
+_SEX_OF_DIGIT: dict[str, Civilite] = {
+    "1": "Monsieur",
+    "2": "Madame",
+    "3": "Monsieur",
+    "4": "Madame",
+    "7": "Monsieur",
+    "8": "Madame",
+}
+_UNUSUAL_SEX_DIGITS = {"3", "4", "7", "8"}
+
+_CIVILITE_ALIASES: dict[str, Civilite] = {
+    "MADAME": "Madame",
+    "MME": "Madame",
+    "MADEMOISELLE": "Madame",  # the site only offers Madame / Monsieur
+    "MLLE": "Madame",
+    "F": "Madame",
+    "FEMME": "Madame",
+    "MONSIEUR": "Monsieur",
+    "M": "Monsieur",
+    "MR": "Monsieur",
+    "H": "Monsieur",
+    "HOMME": "Monsieur",
+}
+
+# Calling codes whose numbers belong to the French 10-digit plan (0xxxxxxxxx): metropole
+# and the overseas departments. The site wants those written the French way.
+_FRENCH_PLAN_REGIONS = ("FR", "RE", "YT", "GP", "MQ", "GF", "BL", "MF")
+
+_KNOWN_COMPLEMENTS = {
+    "BIS", "TER", "QUATER", "QUINQUIES", "SEXIES", "SEPTIES", "OCTIES", "NONIES",
+}  # fmt: skip
+
+_NAME_ALLOWED = re.compile(r"^[^\W\d_]+(?:[ '’\-]+[^\W\d_]+)*$")
+_SEPARATORS = re.compile(r"[\s.\-]+")
+
+
+def _bad(message: str, field: str) -> BadInput:
+    return BadInput(message, field=field)
+
+
+# ---------------------------------------------------------------------------------------
+# NIR
+# ---------------------------------------------------------------------------------------
+
+
+def clean_nir(raw: str, field: str = "nir") -> str:
+    """Spaces, dots and dashes removed, upper case (2a → 2A).
+
+    The site wants the 13 first characters; a full 15-character number is accepted when
+    its key is right (people copy it from their carte Vitale) and the key is dropped.
+    """
+    nir = _SEPARATORS.sub("", raw).upper()
+    if len(nir) == NIR_LENGTH + 2 and _nir_format_ok(nir[:NIR_LENGTH]):
+        if stdnum_nir.calc_check_digits(nir[:NIR_LENGTH]) != nir[NIR_LENGTH:]:
+            raise _bad(
+                f"Le champ « {field} » contient 15 caractères mais la clé (les 2 derniers "
+                "chiffres) ne correspond pas au reste : vérifiez le numéro, ou ne saisissez "
+                "que ses 13 premiers caractères.",
+                field,
+            )
+        nir = nir[:NIR_LENGTH]
+    return nir
+
+
+def _nir_format_ok(nir: str) -> bool:
+    """Reuse python-stdnum's format rules by validating the number with its own key."""
+    try:
+        stdnum_nir.validate(nir + stdnum_nir.calc_check_digits(nir))
+    except (ValueError, stdnum_errors.ValidationError):
+        return False
+    return len(nir) == NIR_LENGTH
+
+
+def _nir_format_problem(nir: str, field: str) -> BadInput:
+    """Say precisely which character is wrong: 'invalid format' alone helps nobody."""
+    for position, char in enumerate(nir, start=1):
+        if position in (6, 7):
+            if not (_is_ascii_digit(char) or nir[5:7] in ("2A", "2B")):
+                return _bad(
+                    f"Le champ « {field} » a un département de naissance invalide en "
+                    f"positions 6 et 7 (reçu : « {nir[5:7]} ») : seuls des chiffres, 2A ou "
+                    "2B (Corse) sont possibles.",
+                    field,
+                )
+        elif not _is_ascii_digit(char):
+            return _bad(
+                f"Le champ « {field} » ne doit contenir que des chiffres, sauf 2A ou 2B "
+                f"(Corse) en positions 6 et 7 (reçu : « {char} » en position {position}).",
+                field,
+            )
+    return _bad(f"Le champ « {field} » n'est pas un n° de sécurité sociale valide.", field)
+
+
+def _is_ascii_digit(char: str) -> bool:
+    return char in "0123456789"
+
+
+def check_nir(nir: str, field: str = "nir") -> list[str]:
+    """Check the structure of a cleaned 13-character NIR; return warnings."""
+    if len(nir) != NIR_LENGTH:
+        raise _bad(
+            f"Le champ « {field} » doit contenir les 13 premiers caractères du n° de "
+            f"sécurité sociale, sans la clé (reçu : {len(nir)} caractères).",
+            field,
+        )
+    if not _nir_format_ok(nir):
+        raise _nir_format_problem(nir, field)
+    warnings: list[str] = []
+    warnings += _check_nir_sex(nir, field)
+    warnings += _check_nir_month(nir, field)
+    _check_nir_department(nir, field)
+    return warnings
+
+
+def _check_nir_sex(nir: str, field: str) -> list[str]:
+    digit = nir[0]
+    if digit not in _SEX_OF_DIGIT:
+        raise _bad(
+            f"Le champ « {field} » doit commencer par 1 (homme) ou 2 (femme) "
+            f"(reçu : {digit}).",
+            field,
+        )
+    if digit in ("7", "8"):
+        return [
+            f"Le n° de sécurité sociale commence par {digit} : c'est un numéro provisoire, "
+            "le site peut le refuser ; demandez sinon le numéro définitif à la CPAM."
+        ]
+    if digit in _UNUSUAL_SEX_DIGITS:
+        return [
+            f"Le n° de sécurité sociale commence par {digit}, ce qui est rare : vérifiez-le "
+            "sur la carte Vitale ; le site dira s'il l'accepte."
+        ]
+    return []
+
+
+def nir_month_is_real(nir: str) -> bool:
+    """Months 20–42 and 50+ are pseudo-months (incomplete birth records)."""
+    return 1 <= int(nir[3:5]) <= 12
+
+
+def _check_nir_month(nir: str, field: str) -> list[str]:
+    month = int(nir[3:5])
+    if 1 <= month <= 12:
+        return []
+    if 20 <= month <= 42 or month >= 50:
+        return [
+            f"Le n° de sécurité sociale porte un mois de naissance conventionnel ({nir[3:5]}) : "
+            "sa cohérence avec la date de naissance n'est pas vérifiée."
+        ]
+    raise _bad(
+        f"Le champ « {field} » a un mois de naissance impossible en positions 4 et 5 "
+        f"(reçu : {nir[3:5]}) : il doit être entre 01 et 12.",
+        field,
+    )
+
+
+def _check_nir_department(nir: str, field: str) -> None:
+    # 2A/2B already passed the format check; 20 (Corsica before 1976), 91–96 (former
+    # North-African territories), 97x/98x and 99 (abroad) are all real.
+    if nir[5:7] == "00":
+        raise _bad(
+            f"Le champ « {field} » a un département de naissance impossible en positions 6 "
+            "et 7 (reçu : 00).",
+            field,
+        )
+
+
+def nir_civilite(nir: str) -> Civilite | None:
+    return _SEX_OF_DIGIT.get(nir[:1])
+
+
+def check_nir_matches_identity(nir: str, civilite: Civilite, date_naissance: date) -> None:
+    """Cross-check the NIR with civilité and birth date; a refusal names both fields."""
+    check_nir_civilite(nir, civilite)
+    check_nir_birth_date(nir, date_naissance)
+
+
+def check_nir_civilite(nir: str, civilite: Civilite) -> None:
+    sex = nir_civilite(nir)
+    if sex is not None and sex != civilite:
+        person = "un homme" if sex == "Monsieur" else "une femme"
+        raise _bad(
+            f"Le n° de sécurité sociale (nir) indique {person} mais la civilité (civilite) "
+            f"est « {civilite} ».",
+            "nir",
+        )
+
+
+def check_nir_birth_date(nir: str, date_naissance: date) -> None:
+    if nir[1:3] != f"{date_naissance.year % 100:02d}":
+        raise _bad(
+            "Le n° de sécurité sociale (nir) indique une année de naissance finissant par "
+            f"{nir[1:3]} mais la date de naissance (date_naissance) est le "
+            f"{format_date(date_naissance)}.",
+            "nir",
+        )
+    # Pseudo-months (incomplete birth records) say nothing about the real month.
+    if nir_month_is_real(nir) and int(nir[3:5]) != date_naissance.month:
+        raise _bad(
+            f"Le n° de sécurité sociale (nir) indique un mois de naissance {nir[3:5]} mais "
+            f"la date de naissance (date_naissance) est le {format_date(date_naissance)}.",
+            "nir",
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# Identity
+# ---------------------------------------------------------------------------------------
+
+
+def parse_civilite(raw: str, field: str = "civilite") -> Civilite:
+    key = raw.strip().rstrip(".").upper()
+    civilite = _CIVILITE_ALIASES.get(key)
+    if civilite is None:
+        raise _bad(
+            f"Le champ « {field} » doit valoir « Madame » ou « Monsieur » (reçu : {raw.strip()}).",
+            field,
+        )
+    return civilite
+
+
+def normalize_name(raw: str, field: str, *, upper: bool) -> str:
+    """Letters (accents allowed), spaces, hyphens, apostrophes; inner spaces collapsed."""
+    name = " ".join(raw.split())
+    if not name:
+        raise _bad(f"Le champ « {field} » est obligatoire.", field)
+    if not _NAME_ALLOWED.match(name):
+        raise _bad(
+            f"Le champ « {field} » ne doit contenir que des lettres, des espaces, des tirets "
+            f"ou des apostrophes (reçu : {name}).",
+            field,
+        )
+    return name.upper() if upper else name
+
+
+def normalize_nom(raw: str, field: str = "nom_naissance") -> str:
+    return normalize_name(raw, field, upper=True)
+
+
+def normalize_prenom(raw: str, field: str = "prenom") -> str:
+    return normalize_name(raw, field, upper=False)
+
+
+_DATE_FR = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def format_date(value: date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def parse_birth_date(raw: str, field: str = "date_naissance", today: date | None = None) -> date:
+    """JJ/MM/AAAA (also J/M/AAAA, with - or . too) or AAAA-MM-JJ, then range-checked."""
+    text = raw.strip()
+    iso = _DATE_ISO.match(text)
+    french = _DATE_FR.match(text)
+    try:
+        if iso:
+            parsed = date(int(iso[1]), int(iso[2]), int(iso[3]))
+        elif french:
+            parsed = date(int(french[3]), int(french[2]), int(french[1]))
+        else:
+            raise ValueError(text)
+    except ValueError:
+        raise _bad(
+            f"Le champ « {field} » doit être une date au format JJ/MM/AAAA (reçu : {text}).",
+            field,
+        ) from None
+    return check_birth_date(parsed, field, today)
+
+
+def check_birth_date(value: date, field: str = "date_naissance", today: date | None = None) -> date:
+    today = today or date.today()
+    if value > today:
+        raise _bad(
+            f"Le champ « {field} » ne peut pas être dans le futur (reçu : {format_date(value)}).",
+            field,
+        )
+    if value < EARLIEST_BIRTH:
+        raise _bad(
+            f"Le champ « {field} » doit être postérieur au 01/01/1900 "
+            f"(reçu : {format_date(value)}).",
+            field,
+        )
+    return value
+
+
+# ---------------------------------------------------------------------------------------
+# Address
+# ---------------------------------------------------------------------------------------
+
+
+def normalize_pays(raw: str, field: str = "adresse.pays") -> str:
+    pays = " ".join(_fold_accents(raw).upper().split())
+    if not pays:
+        raise _bad(f"Le champ « {field} » est obligatoire (par exemple FRANCE).", field)
+    if pays in ("FR", "FRA", "FRANCE METROPOLITAINE"):
+        return "FRANCE"
+    return pays
+
+
+def check_postal_code(pays: str, code_postal: str, field: str = "adresse.code_postal") -> str:
+    code = "".join(code_postal.split())
+    if pays == "FRANCE" and not re.fullmatch(r"\d{5}", code):
+        shown = code or "rien"
+        raise _bad(
+            f"Le champ « {field} » doit contenir 5 chiffres pour une adresse en France "
+            f"(reçu : {shown}).",
+            field,
+        )
+    return code
+
+
+def normalize_required_text(raw: str, field: str, *, upper: bool = False) -> str:
+    text = " ".join(raw.split())
+    if not text:
+        raise _bad(f"Le champ « {field} » est obligatoire.", field)
+    return text.upper() if upper else text
+
+
+def normalize_ville(raw: str, field: str = "adresse.ville") -> str:
+    return normalize_required_text(raw, field, upper=True)
+
+
+def normalize_voie(raw: str, field: str = "adresse.voie") -> str:
+    return normalize_required_text(raw, field, upper=True)
+
+
+def normalize_numero(raw: str, field: str = "adresse.numero") -> str:
+    # Optional on the site ("Numéro de voie :" has no asterisk); nothing else is checked.
+    return " ".join(raw.split())
+
+
+def normalize_complement(raw: str, field: str = "adresse.complement") -> str:
+    return " ".join(raw.upper().split()).rstrip(".").strip()
+
+
+def complement_warnings(complement: str) -> list[str]:
+    """The site's list is not known exactly: an unusual value is only a warning."""
+    if not complement or complement in _KNOWN_COMPLEMENTS or re.fullmatch(r"[A-Z]", complement):
+        return []
+    return [
+        f"Le complément d'adresse « {complement} » est inhabituel (BIS, TER, QUATER, une "
+        "lettre…) : il faudra peut-être le choisir à la main dans la liste du site."
+    ]
+
+
+# ---------------------------------------------------------------------------------------
+# Contact
+# ---------------------------------------------------------------------------------------
+
+
+def normalize_email(raw: str, field: str = "contact.email") -> str:
+    text = raw.strip()
+    if not text:
+        raise _bad(f"Le champ « {field} » est obligatoire.", field)
+    try:
+        # No network: deliverability would need DNS. ASCII only: the activation e-mail
+        # must reach the person, and an accented address is usually a typing slip.
+        result = validate_email(text, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError:
+        raise _bad(
+            f"Le champ « {field} » doit être une adresse e-mail valide, par exemple "
+            f"jean.dupont@example.org (reçu : {text}).",
+            field,
+        ) from None
+    return str(result.normalized)
+
+
+def normalize_phone(raw: str, field: str = "contact.telephone") -> str:
+    """French numbers → 0612345678; foreign ones → the site's XXX0123456789 form.
+
+    The site's own form is read back too, so a normalized value normalizes to itself.
+    Empty is allowed: the field is optional on the site.
+    """
+    text = raw.strip()
+    if not text:
+        return ""
+    number = _parse_phone(text)
+    if number is None:
+        raise _bad(
+            f"Le champ « {field} » doit être un numéro de téléphone valide, par exemple "
+            f"0612345678 ou +32 470 12 34 56 (reçu : {text}).",
+            field,
+        )
+    return _site_phone_format(number)
+
+
+def _parse_phone(text: str) -> phonenumbers.PhoneNumber | None:
+    candidates: list[tuple[str, str | None]] = [(text, region) for region in _FRENCH_PLAN_REGIONS]
+    digits = re.sub(r"[\s.\-/()]", "", text)
+    if digits.isdigit() and len(digits) > 4 and not digits.startswith("00"):
+        # The site's foreign form: 3-digit zero-padded calling code, then the number.
+        candidates.append(("+" + digits[:3].lstrip("0") + digits[3:], None))
+    for candidate, region in candidates:
+        try:
+            number = phonenumbers.parse(candidate, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return number
+    return None
+
+
+def _site_phone_format(number: phonenumbers.PhoneNumber) -> str:
+    national = phonenumbers.national_significant_number(number)
+    region = phonenumbers.region_code_for_number(number)
+    if region in _FRENCH_PLAN_REGIONS:
+        return "0" + national
+    return f"{number.country_code:03d}{national}"
+
+
+def normalize_question(raw: str, field: str = "contact.question_secrete") -> str:
+    return normalize_required_text(raw, field)
+
+
+def normalize_answer(raw: str, field: str = "contact.reponse_secrete") -> str:
+    # Never echo the answer in a message: it is a secret.
+    answer = " ".join(raw.split())
+    if not answer:
+        raise _bad(f"Le champ « {field} » est obligatoire.", field)
+    return answer
+
+
+# ---------------------------------------------------------------------------------------
+# Whole profile
+# ---------------------------------------------------------------------------------------
+
+
+def check_profile(profile: Profile) -> list[str]:
+    """Run every check in the order of the site's form; raise on the first error.
+
+    Returns the warnings (doubtful values left to the site to judge).
+    """
+    warnings = check_nir(clean_nir(profile.nir))
+    parse_civilite(profile.civilite)
+    normalize_nom(profile.nom_naissance)
+    normalize_prenom(profile.prenom)
+    check_birth_date(profile.date_naissance)
+    check_nir_matches_identity(profile.nir, profile.civilite, profile.date_naissance)
+
+    adresse = profile.adresse
+    pays = normalize_pays(adresse.pays)
+    check_postal_code(pays, adresse.code_postal)
+    normalize_ville(adresse.ville)
+    warnings += complement_warnings(normalize_complement(adresse.complement))
+    normalize_voie(adresse.voie)
+
+    contact = profile.contact
+    normalize_phone(contact.telephone)
+    normalize_email(contact.email)
+    normalize_question(contact.question_secrete)
+    normalize_answer(contact.reponse_secrete)
+    return warnings
+
+
+def _fold_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

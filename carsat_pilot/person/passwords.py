@@ -1,0 +1,359 @@
+"""The site's password rules (seed, step 4), a generator that meets them, and the prompt.
+
+The password never goes to the command line (visible in `ps`), a file, the journal or
+a message: it comes from `CARSAT_PILOT_PASSWORD` or a hidden prompt. The one exception
+is a password this module proposes at the person's request: it is shown once, on the
+terminal only, because the person must be able to write it down.
+
+Secrets stay in the tool's own process. Every `CARSAT_PILOT_*` variable but the public
+ones (`PUBLIC_VARIABLES`: a browser path) is a secret — the password, the activation
+link, the NIR, and any such variable added later: `take_secret_environment` moves them
+all out of `os.environ` at start, before Playwright's driver or the browser is started
+(both inherit the environment, and /proc/<pid>/environ of a child shows it), and
+`child_environment` is what a child is given.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import re
+import secrets
+import sys
+import unicodedata
+from collections.abc import Iterable, Mapping, MutableMapping
+from typing import TextIO
+
+from rich.console import Console
+from rich.markup import escape
+from stdnum.fr import nir as stdnum_nir
+
+from carsat_pilot.core.errors import BadInput
+from carsat_pilot.person.profile import Identity, Profile
+
+PASSWORD_ENV = "CARSAT_PILOT_PASSWORD"
+LINK_ENV = "CARSAT_PILOT_LINK"  # the activation link (single-use token)
+NIR_ENV = "CARSAT_PILOT_NIR"
+SECRET_PREFIX = "CARSAT_PILOT_"
+# Not secret, and read where they are needed: may stay in the environment.
+PUBLIC_VARIABLES = frozenset({"CARSAT_PILOT_BROWSER"})
+PASSWORD_FIELD = "mot de passe"
+MIN_LENGTH = 8
+MAX_LENGTH = 20
+MAX_TRIES = 3
+NIR_RUN = 4  # "tout ou partie" of the NIR: any 4 characters in a row are refused
+MIN_NAME_PART = 3  # shorter name parts (DE, LE, LI…) would forbid too much
+
+# One sentence part per rule, in the order the site lists its rules.
+PROBLEM_TOO_SHORT = "il doit contenir au moins 8 caractères"
+PROBLEM_TOO_LONG = "il doit contenir au maximum 20 caractères"
+PROBLEM_NO_UPPER = "il doit contenir au moins une lettre majuscule (A-Z)"
+PROBLEM_NO_LOWER = "il doit contenir au moins une lettre minuscule (a-z)"
+PROBLEM_NO_DIGIT = "il doit contenir au moins un chiffre (0-9)"
+PROBLEM_NOM = "il ne doit pas contenir votre nom"
+PROBLEM_PRENOM = "il ne doit pas contenir votre prénom"
+PROBLEM_DATE = "il ne doit pas contenir votre date de naissance (ni votre année de naissance)"
+PROBLEM_NIR = "il ne doit pas contenir une partie de votre n° de sécurité sociale (4 chiffres qui se suivent ou plus)"
+PROBLEM_SPECIAL = (
+    "il ne doit contenir que des lettres sans accent et des chiffres (ni espace, ni accent, ni caractère spécial)"
+)
+
+# Readable alphabet: no 0/O, 1/l/I (nor o) that people copy wrongly from a screen.
+_UPPER = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+_LOWER = "abcdefghijkmnpqrstuvwxyz"
+_DIGITS = "23456789"
+_GENERATED_LENGTHS = (12, 13, 14)
+
+Person = Profile | Identity | None
+
+
+def _identity(person: Person) -> Identity:
+    if isinstance(person, Profile):
+        return person.identity()
+    return person or Identity()
+
+
+def _fold(text: str) -> str:
+    """Upper case without accents: « Hélène » and « HELENE » are the same name."""
+    text = text.upper().replace("Œ", "OE").replace("Æ", "AE")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _name_forms(name: str) -> set[str]:
+    """DUPONT-MARTIN → {DUPONTMARTIN, DUPONT, MARTIN}: each of 3 letters or more."""
+    parts = [p for p in re.split(r"[^A-Z]+", _fold(name)) if p]
+    forms = {*parts, "".join(parts)}
+    return {form for form in forms if len(form) >= MIN_NAME_PART}
+
+
+def _date_forms(identity: Identity) -> set[str]:
+    birth = identity.date_naissance
+    if birth is None:
+        return set()
+    dd, mm, yyyy = f"{birth.day:02d}", f"{birth.month:02d}", f"{birth.year:04d}"
+    d, m, yy = str(birth.day), str(birth.month), yyyy[2:]
+    return {
+        dd + mm + yyyy,  # 15071985
+        dd + mm + yy,  # 150785
+        yyyy + mm + dd,  # 19850715
+        yy + mm + dd,  # 850715
+        mm + dd + yyyy,  # 07151985
+        d + m + yyyy,  # 571985 (J/M/AAAA without zeros)
+        yyyy,
+    }
+
+
+def _nir_runs(identity: Identity) -> set[str]:
+    nir = re.sub(r"[\s.\-]", "", identity.nir).upper()
+    if len(nir) == 13:  # the key is part of the number too
+        try:
+            nir += stdnum_nir.calc_check_digits(nir)
+        except ValueError:
+            pass
+    return {nir[i : i + NIR_RUN] for i in range(len(nir) - NIR_RUN + 1)}
+
+
+def _contains_any(haystack: str, needles: Iterable[str]) -> bool:
+    return any(needle and needle in haystack for needle in needles)
+
+
+def password_problems(password: str, person: Person = None) -> list[str]:
+    """Every rule of the site the password breaks, as French sentence parts (empty: ok)."""
+    identity = _identity(person)
+    folded = _fold(password)
+    problems: list[str] = []
+    if len(password) < MIN_LENGTH:
+        problems.append(PROBLEM_TOO_SHORT)
+    if len(password) > MAX_LENGTH:
+        problems.append(PROBLEM_TOO_LONG)
+    if not re.search(r"[A-Z]", password):
+        problems.append(PROBLEM_NO_UPPER)
+    if not re.search(r"[a-z]", password):
+        problems.append(PROBLEM_NO_LOWER)
+    if not re.search(r"[0-9]", password):
+        problems.append(PROBLEM_NO_DIGIT)
+    if _contains_any(folded, _name_forms(identity.nom)):
+        problems.append(PROBLEM_NOM)
+    if _contains_any(folded, _name_forms(identity.prenom)):
+        problems.append(PROBLEM_PRENOM)
+    if _contains_any(password, _date_forms(identity)):
+        problems.append(PROBLEM_DATE)
+    if _contains_any(folded, _nir_runs(identity)):
+        problems.append(PROBLEM_NIR)
+    if not re.fullmatch(r"[A-Za-z0-9]*", password):
+        problems.append(PROBLEM_SPECIAL)
+    return problems
+
+
+def problems_sentence(problems: list[str], subject: str = "Le mot de passe") -> str:
+    return f"{subject} ne respecte pas les règles du site : {' ; '.join(problems)}."
+
+
+def check_password(password: str, person: Person = None, subject: str = "Le mot de passe") -> str:
+    """Return the password if the site would accept it, else one `BadInput` sentence."""
+    problems = password_problems(password, person)
+    if problems:
+        raise BadInput(problems_sentence(problems, subject), field=PASSWORD_FIELD)
+    return password
+
+
+def generate_password(person: Person = None) -> str:
+    """A random password of 12–14 readable characters that meets every rule."""
+    identity = _identity(person)
+    for _ in range(10_000):  # a miss is rare (a name or NIR run drawn by chance)
+        length = secrets.choice(_GENERATED_LENGTHS)
+        chars = [secrets.choice(_UPPER), secrets.choice(_LOWER), secrets.choice(_DIGITS)]
+        alphabet = _UPPER + _LOWER + _DIGITS
+        chars += [secrets.choice(alphabet) for _ in range(length - len(chars))]
+        secrets.SystemRandom().shuffle(chars)
+        candidate = "".join(chars)
+        if not password_problems(candidate, identity):
+            return candidate
+    raise RuntimeError("no compliant password found")  # pragma: no cover
+
+
+# ---------------------------------------------------------------------------------------
+# Secrets from the environment: read once, kept in this process only
+# ---------------------------------------------------------------------------------------
+
+_taken: dict[str, str] = {}
+
+
+def is_secret_variable(name: str) -> bool:
+    """Every CARSAT_PILOT_* variable not declared public is a secret (future ones too)."""
+    upper = name.upper()
+    return upper.startswith(SECRET_PREFIX) and upper not in PUBLIC_VARIABLES
+
+
+def _blank_initial_environment(names: list[str]) -> None:
+    """Overwrite the values of `names` where the kernel shows the process's initial
+    environment (/proc/<pid>/environ): unsetting a variable only unlinks it. Linux and
+    a libc exporting `environ` only; anything else is left as it is."""
+    if not names or not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        table = ctypes.POINTER(ctypes.c_void_p).in_dll(ctypes.CDLL(None), "environ")
+    except (OSError, ValueError, AttributeError):  # pragma: no cover - not glibc/musl
+        return
+    prefixes = tuple(f"{name}=".encode() for name in names)
+    index = 0
+    while (address := table[index]) is not None and index < 100_000:
+        entry = ctypes.string_at(address)
+        if entry.startswith(prefixes):
+            start = entry.index(b"=") + 1
+            ctypes.memset(address + start, ord("*"), len(entry) - start)
+        index += 1
+
+
+def take_secret_environment(environ: MutableMapping[str, str] | None = None, *, keep: bool = True) -> list[str]:
+    """Move every secret variable out of the environment (so that no child process —
+    Playwright's driver, the browser, its crash reporter — inherits it); with `keep`,
+    this process may still read each one once with `take_secret`. Returns their names.
+    For the process's own environment, the values are also blanked where /proc shows them."""
+    real = environ is None
+    environ = os.environ if environ is None else environ
+    names = [name for name in list(environ) if is_secret_variable(name)]
+    values = {name: environ[name] for name in names}
+    if real:
+        _blank_initial_environment(names)
+    for name in names:
+        environ.pop(name)
+        if keep:
+            _taken[name] = values[name]
+    return names
+
+
+def take_secret(name: str, env: Mapping[str, str] | None = None) -> str | None:
+    """A secret variable's value, read once: from `env` when given (tests), else from
+    the environment or what `take_secret_environment` kept — and forgotten there."""
+    if env is not None:
+        return env.get(name) or None
+    in_environ = os.environ.pop(name, None)
+    kept = _taken.pop(name, None)
+    return in_environ or kept or None
+
+
+def child_environment(base: Mapping[str, str] | None = None, **extra: str) -> dict[str, str]:
+    """The environment given to a child process: the tool's own, without any secret."""
+    env = {k: v for k, v in (os.environ if base is None else base).items() if not is_secret_variable(k)}
+    env.update(extra)
+    return env
+
+
+# ---------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------
+
+
+def read_secret_line(console: Console, label: str, input_stream: TextIO | None = None) -> str:
+    """One line typed without echo; raises EOFError when the input is finished.
+
+    A TTY gets getpass (no echo). A pipe has no echo to hide: it is read as it is, so the
+    tool can be driven by a script or a test.
+    """
+    console.print(label, end="")
+    if input_stream is None and sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass("")
+    stream = input_stream if input_stream is not None else sys.stdin
+    line = stream.readline()
+    if line == "":
+        raise EOFError
+    console.print()  # the newline the person typed was not echoed by the console
+    return line.rstrip("\r\n")
+
+
+def read_password(
+    person: Person = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    prompt: bool = True,
+    confirm: bool = True,
+    console: Console | None = None,
+    input_stream: TextIO | None = None,
+    check_rules: bool = True,
+    offer_generated: bool | None = None,
+) -> str:
+    """The password from `CARSAT_PILOT_PASSWORD` (read once, then gone from the
+    environment), else asked twice with a hidden prompt.
+
+    `check_rules=False` for logging in: the password already exists on the site and our
+    copy of its rules must not lock the person out. `offer_generated` (default: when
+    creating, i.e. `confirm`) lets the person press Enter to get a compliant password.
+    """
+    from_env = take_secret(PASSWORD_ENV, env)
+    if from_env:
+        if check_rules:
+            check_password(from_env, person, f"Le mot de passe de la variable {PASSWORD_ENV}")
+        return from_env
+    if not prompt:
+        raise BadInput(
+            f"Aucun mot de passe fourni : définissez la variable d'environnement {PASSWORD_ENV} "
+            "ou lancez la commande dans un terminal pour le saisir.",
+            field=PASSWORD_FIELD,
+        )
+    console = console or Console()
+    if offer_generated is None:
+        offer_generated = confirm
+    # Showing a proposed password is only done on a real terminal, never into a pipe
+    # or a log file that stdout might be redirected to.
+    offer_generated = offer_generated and console.is_terminal
+    return _prompt_password(console, person, input_stream, confirm, check_rules, offer_generated)
+
+
+def _show_rules(console: Console, offer_generated: bool) -> None:
+    console.print(
+        "[bold]Mot de passe du site[/] : 8 à 20 lettres sans accent et chiffres, avec au moins "
+        "une majuscule, une minuscule et un chiffre ; sans votre nom, prénom, date de "
+        "naissance ni partie du n° de sécurité sociale. La saisie est cachée."
+    )
+    if offer_generated:
+        console.print("Appuyez sur Entrée sans rien taper pour qu'un mot de passe conforme vous soit proposé.")
+
+
+def _prompt_password(
+    console: Console,
+    person: Person,
+    input_stream: TextIO | None,
+    confirm: bool,
+    check_rules: bool,
+    offer_generated: bool,
+) -> str:
+    if check_rules:
+        _show_rules(console, offer_generated)
+    for attempt in range(1, MAX_TRIES + 1):
+        password = _read_or_eof(console, "Mot de passe : ", input_stream)
+        if not password and offer_generated:
+            password = generate_password(person)
+            console.print(
+                f"Mot de passe proposé : [bold]{escape(password)}[/] — notez-le maintenant, il ne sera plus affiché."
+            )
+        problems = password_problems(password, person) if check_rules else []
+        if not password:
+            problems = problems or ["il ne peut pas être vide"]
+        if problems:
+            console.print(f"[red]{escape(problems_sentence(problems))}[/]")
+        elif confirm and password != _read_or_eof(console, "Confirmez le mot de passe (retapez-le) : ", input_stream):
+            console.print("[red]Les deux saisies ne sont pas identiques : recommencez.[/]")
+        else:
+            return password
+        if attempt < MAX_TRIES:
+            console.print(f"Essai {attempt + 1} sur {MAX_TRIES}.")
+    raise BadInput(
+        f"Mot de passe refusé après {MAX_TRIES} essais : relancez la commande avec un mot de "
+        "passe conforme aux règles du site.",
+        field=PASSWORD_FIELD,
+    )
+
+
+def _read_or_eof(console: Console, label: str, input_stream: TextIO | None) -> str:
+    try:
+        return read_secret_line(console, label, input_stream)
+    except EOFError:
+        raise BadInput(
+            "Aucun mot de passe n'a été saisi (fin de l'entrée) : définissez la variable "
+            f"d'environnement {PASSWORD_ENV} ou répondez à la question.",
+            field=PASSWORD_FIELD,
+        ) from None

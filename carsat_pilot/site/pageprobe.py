@@ -1,0 +1,251 @@
+"""One look at a page, in one round trip: interruptions dismissed, the site's messages,
+whether the page has settled, and which candidate elements belong to the step.
+
+Everything here runs inside the page (a short script given to `evaluate`), because the
+answers must be consistent with each other and must not cost a round trip per element.
+The script finds nothing by our replica's ids or classes: only roles, landmarks, forms,
+dialogs and the words that `site.yaml` and the flows give it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from carsat_pilot.site.textmatch import words
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, Locator, Page
+
+    from carsat_pilot.site.flowspec import Interruption
+
+# Installed in every document before the site's own scripts: the time of the last change
+# of the page (a node added, removed or its text changed), so "settled" can be told.
+WATCH_SCRIPT = """
+(() => {
+  const st = window.__cpWatch = { last: performance.now() };
+  // The document itself is watched: a page that rewrites its whole content keeps it.
+  const start = () => new MutationObserver(() => { st.last = performance.now(); })
+    .observe(document, { childList: true, subtree: true, characterData: true, attributes: true,
+              attributeFilter: ['hidden', 'class', 'aria-hidden', 'disabled', 'open'] });
+  start();
+})();
+"""
+
+_COMMON_JS = r"""
+const fold = s => (s || '').normalize('NFC')
+  .replace(/[’ʼ`]/g, "'").replace(/\s+/g, ' ').trim();
+const shown = el => {
+  if (!el || !el.isConnected) return false;
+  if (el.checkVisibility && !el.checkVisibility({ visibilityProperty: true })) return false;
+  const r = el.getBoundingClientRect();
+  return r.width > 0 && r.height > 0;
+};
+const nameOf = el => fold(el.getAttribute('aria-label') || el.innerText || el.value || el.textContent || '');
+const DIALOGS = 'dialog,[role=dialog],[role=alertdialog],[aria-modal=true]';
+const stepField = () => {
+  const f = window.__cpStepField;
+  return f && f.isConnected ? f : null;
+};
+const stepForm = () => {
+  const f = stepField();
+  return f ? (f.closest('form,[role=form]') || null) : null;
+};
+"""
+
+PROBE_JS = (
+    "(args) => {"
+    + _COMMON_JS
+    + r"""
+  const st = window.__cp || (window.__cp = { dismissed: new WeakMap(), seen: new WeakSet() });
+  const now = performance.now();
+  const out = { now, dismissed: [], messages: [], quietMs: 0, ready: document.readyState === 'complete',
+                prevGone: true, dialogs: [] };
+  // 1. Interruptions: a button of a declared banner or dialog, inside the container that
+  //    says the declared words — never a container holding the step's own form.
+  const form = stepForm();
+  const clickable = Array.from(document.querySelectorAll(
+    'button,[role=button],input[type=button],input[type=submit],a[href],a[role=button]')).filter(shown);
+  const known = new Set();
+  for (const item of args.interruptions) {
+    const said = new RegExp(item.words, 'i');
+    let done = false;
+    for (const press of item.press) {
+      const wanted = new RegExp(press, 'i');
+      for (const button of clickable) {
+        if (!wanted.test(nameOf(button))) continue;
+        let box = button.parentElement, depth = 0;
+        while (box && box !== document.body && depth < 12) {
+          if (box.matches('main,[role=main]') || (form && box.contains(form))) { box = null; break; }
+          if (said.test(fold(box.innerText))) break;
+          box = box.parentElement; depth++;
+        }
+        if (!box || box === document.body || depth >= 12) continue;
+        known.add(box);
+        const when = st.dismissed.get(box);
+        if (when !== undefined && now - when < 4000) { done = true; break; }
+        st.dismissed.set(box, now);
+        button.click();
+        out.dismissed.push(item.name);
+        done = true;
+        break;
+      }
+      if (done) break;
+    }
+  }
+  // 2. Dialogs the tool does not know, open over the page.
+  for (const d of document.querySelectorAll(DIALOGS)) {
+    if (!shown(d) || Array.from(known).some(k => k.contains(d) || d.contains(k))) continue;
+    out.dialogs.push(fold(d.getAttribute('aria-label') || d.innerText).slice(0, 160));
+  }
+  // 3. The site's messages: alerts anywhere, and the main content's short texts.
+  const root = document.querySelector('main,[role=main]') || document.body;
+  const seen = new Set();
+  const take = (el, alert) => {
+    if (!shown(el) || el.closest(DIALOGS)) return;
+    const text = fold(el.innerText);
+    if (!text || text.length > 600 || seen.has(text)) return;
+    seen.add(text);
+    out.messages.push({ text, alert, inForm: !!el.closest('form,[role=form]'), fresh: !st.seen.has(el) });
+  };
+  const alerts = Array.from(document.querySelectorAll('[role=alert]'));
+  const texts = root ? Array.from(root.querySelectorAll('h1,h2,h3,p,li,dd,[role=status]')) : [];
+  for (const el of alerts) take(el, true);
+  for (const el of texts) take(el, false);
+  if (args.snapshot) {
+    // Before a click: what is on the page now is the old answer, not the site's reply.
+    st.seen = new WeakSet([...alerts, ...texts]);
+  }
+  // 4. Settled: nothing changed in the page lately, and the previous step's fields gone.
+  const w = window.__cpWatch;
+  out.quietMs = w ? now - w.last : 0;
+  const prev = window.__cpPrevField;
+  out.prevGone = !prev || !prev.isConnected || !shown(prev);
+  return out;
+}"""
+)
+
+# For each candidate of a lookup: where it is, relative to the step.
+SCOPE_JS = (
+    "(els, args) => {"
+    + _COMMON_JS
+    + r"""
+  const form = stepForm();
+  const dialogOk = args.dialog ? new RegExp(args.dialog, 'i') : null;
+  return els.map(el => {
+    const d = el.closest(DIALOGS);
+    return {
+      shown: shown(el),
+      inForm: !!(form && form.contains(el)),
+      inMain: !!el.closest('main,[role=main]'),
+      inHeader: !!el.closest('header,[role=banner],nav,[role=navigation]') && !el.closest('footer,[role=contentinfo]'),
+      inDialog: !!d && !(dialogOk && dialogOk.test(fold(d.innerText))),
+    };
+  });
+}"""
+)
+
+# Remembers the field just used as the step's own (its form scopes the next lookups).
+MARK_FIELD_JS = "el => { window.__cpStepField = el; }"
+# At the end of a step: its fields must be gone before the next step's page is trusted.
+END_STEP_JS = "() => { window.__cpPrevField = window.__cpStepField || null; window.__cpStepField = null; }"
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    alert: bool
+    in_form: bool
+    fresh: bool
+
+
+@dataclass
+class Look:
+    """What one look at a page saw."""
+
+    dismissed: list[str] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)
+    unknown_dialogs: list[str] = field(default_factory=list)
+    quiet_ms: float = 0.0
+    now: float = float("inf")  # the page's clock at the look (performance.now())
+    ready: bool = False
+    previous_gone: bool = True
+
+
+def js_source(pattern: re.Pattern[str]) -> str:
+    """A compiled pattern as a JavaScript RegExp source (our patterns use the common syntax)."""
+    return pattern.pattern
+
+
+def interruption_args(interruptions: list[Interruption]) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": item.name,
+            "words": js_source(words(item.words)),
+            "press": [js_source(words(press)) for press in item.press],
+        }
+        for item in interruptions
+    ]
+
+
+def look(page: Page, interruptions: list[dict[str, Any]], *, snapshot: bool = False) -> Look:
+    raw = page.evaluate(PROBE_JS, {"interruptions": interruptions, "snapshot": snapshot})
+    return Look(
+        dismissed=list(raw["dismissed"]),
+        messages=[
+            Message(m["text"], bool(m["alert"]), bool(m["inForm"]), bool(m["fresh"])) for m in raw["messages"]
+        ],
+        unknown_dialogs=list(raw["dialogs"]),
+        quiet_ms=float(raw["quietMs"]),
+        now=float(raw["now"]),
+        ready=bool(raw["ready"]),
+        previous_gone=bool(raw["prevGone"]),
+    )
+
+
+@dataclass(frozen=True)
+class Place:
+    shown: bool
+    in_form: bool
+    in_main: bool
+    in_dialog: bool
+    in_header: bool = False
+
+
+def places(candidates: Locator, dialog: re.Pattern[str] | None = None) -> list[Place]:
+    raw = candidates.evaluate_all(SCOPE_JS, {"dialog": js_source(dialog) if dialog else None})
+    return [
+        Place(bool(r["shown"]), bool(r["inForm"]), bool(r["inMain"]), bool(r["inDialog"]), bool(r["inHeader"]))
+        for r in raw
+    ]
+
+
+# Where a candidate is, from the closest to the step to the farthest.
+TIERS: tuple[tuple[str, Callable[[Place], bool]], ...] = (
+    ("form", lambda p: p.in_form),
+    ("main", lambda p: p.in_main),
+    ("header", lambda p: p.in_header),
+    ("page", lambda p: True),
+)
+# A candidate found this far from the step is taken only once the page has settled: a
+# single-page site renders its main content late, and the footer's look-alike is early.
+NEAR = {"form", "main"}
+
+
+def choose(found: list[Place]) -> tuple[list[int], str]:
+    """The candidates that belong to the step: those in the step's own form, else those
+    in the main content, else in the header or navigation, else the rest of the page —
+    never one inside a dialog the tool does not know. More than one index back means the
+    tool cannot tell: that is drift."""
+    usable = [i for i, p in enumerate(found) if p.shown and not p.in_dialog]
+    for name, tier in TIERS:
+        picked = [i for i in usable if tier(found[i])]
+        if picked:
+            return picked, name
+    return [], ""
+
+
+def watch(context: BrowserContext) -> None:
+    context.add_init_script(WATCH_SCRIPT)
