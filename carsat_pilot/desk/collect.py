@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import sys
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +22,7 @@ from rich.table import Table
 from rich.text import Text, TextType
 
 from carsat_pilot.core.errors import BadInput
+from carsat_pilot.core.text import fold
 from carsat_pilot.person import checks
 from carsat_pilot.person.checks import Civilite
 from carsat_pilot.person.passwords import read_secret_line
@@ -348,7 +348,7 @@ def recap_table(profile: Profile) -> Table:
 def default_profile_path(profile: Profile) -> Path:
     """`profil-dupont-jean.toml` in the current folder: one file per person at a desk."""
     raw = f"{profile.nom_naissance}-{profile.prenom}"
-    ascii_only = unicodedata.normalize("NFKD", raw).encode("ascii", "ignore").decode()
+    ascii_only = fold(raw)  # « ŒUVRARD » → oeuvrard, not uvrard
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_only.lower()).strip("-") or "personne"
     return Path(f"profil-{slug}.toml")
 

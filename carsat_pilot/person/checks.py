@@ -12,7 +12,6 @@ a person out, a doubtful value is better left to the site to judge (with a warni
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
@@ -22,6 +21,7 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.fr import nir as stdnum_nir
 
 from carsat_pilot.core.errors import BadInput
+from carsat_pilot.core.text import fold
 
 if TYPE_CHECKING:
     from carsat_pilot.person.profile import Profile
@@ -327,7 +327,7 @@ def check_birth_date(value: date, field: str = "date_naissance", today: date | N
 
 
 def normalize_pays(raw: str, field: str = "adresse.pays") -> str:
-    pays = " ".join(_fold_accents(raw).upper().split())
+    pays = fold(raw).upper()
     if not pays:
         raise _bad(f"Le champ « {field} » est obligatoire (par exemple FRANCE).", field)
     if pays in ("FR", "FRA", "FRANCE METROPOLITAINE"):
@@ -488,8 +488,3 @@ def check_profile(profile: Profile) -> list[str]:
     normalize_question(contact.question_secrete)
     normalize_answer(contact.reponse_secrete)
     return warnings
-
-
-def _fold_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))

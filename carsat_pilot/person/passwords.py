@@ -20,7 +20,6 @@ import os
 import re
 import secrets
 import sys
-import unicodedata
 from collections.abc import Iterable, Mapping, MutableMapping
 from typing import TextIO
 
@@ -29,6 +28,7 @@ from rich.markup import escape
 from stdnum.fr import nir as stdnum_nir
 
 from carsat_pilot.core.errors import BadInput
+from carsat_pilot.core.text import fold
 from carsat_pilot.person.profile import Identity, Profile
 
 PASSWORD_ENV = "CARSAT_PILOT_PASSWORD"
@@ -75,9 +75,7 @@ def _identity(person: Person) -> Identity:
 
 def _fold(text: str) -> str:
     """Upper case without accents: « Hélène » and « HELENE » are the same name."""
-    text = text.upper().replace("Œ", "OE").replace("Æ", "AE")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return fold(text).upper()
 
 
 def _name_forms(name: str) -> set[str]:

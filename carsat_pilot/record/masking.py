@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from carsat_pilot.core.text import fold
 from carsat_pilot.person.profile import mask_nir
 
 MASK = "••••"
@@ -63,11 +64,10 @@ _SEP = r"[\s.\-/]?"
 
 
 def _fold_letter(char: str) -> str:
-    import unicodedata
-
-    base = unicodedata.normalize("NFKD", char)[0].lower()
-    variants = _ACCENTS.get(base)
-    if variants:
+    # Widened only when the letter is one of its own variants: « Ø » folds to « o » but
+    # is not in the « o » class, and must still match itself.
+    variants = _ACCENTS.get(fold(char), "")
+    if char.lower() in variants:
         return "[" + variants + variants.upper() + "]"
     return re.escape(char)
 

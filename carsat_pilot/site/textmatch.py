@@ -18,8 +18,9 @@ Two kinds of patterns:
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
+
+from carsat_pilot.core.text import fold as fold  # the one fold; re-exported for the site modules
 
 _ACCENTS = {
     "a": "aàâä",
@@ -31,21 +32,10 @@ _ACCENTS = {
     "y": "yÿ",
 }
 _APOSTROPHES = "'’ʼ`"
-# Ligatures NFKD leaves whole: « ŒUVRARD » is compared as « oeuvrard ».
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "ß": "ss"})
 # What sites put around a name without changing its meaning: « ► Etape suivante »,
 # « Nom de naissance * : », « J'accède à mon espace > », « Pas encore d'espace ? ».
 DECORATION = r"[\s►▶▸›>»«*:•·.…!?\-–—]*"
 PART = "…"
-
-
-def fold(text: str) -> str:
-    """Lower-case, accent-free, single-spaced form of a text, for comparisons."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    for quote in _APOSTROPHES[1:]:
-        stripped = stripped.replace(quote, "'")
-    return " ".join(stripped.lower().split())
 
 
 def _widen(pattern: str) -> str:
