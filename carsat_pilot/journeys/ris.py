@@ -7,7 +7,6 @@ repeated by a retry."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -18,6 +17,8 @@ from typing import TYPE_CHECKING
 from playwright.sync_api import Error as PlaywrightError
 
 from carsat_pilot.core.errors import SiteRefused, TimedOut
+from carsat_pilot.core.files import write_private
+from carsat_pilot.core.text import fold
 from carsat_pilot.site.engine import AmbiguousMatch, PageNotRecognized
 from carsat_pilot.site.flowspec import Target
 from carsat_pilot.site.pacing import pause
@@ -78,8 +79,12 @@ def _offered_date(text: str) -> date | None:
 
 
 def target_path(folder: Path, surname: str, ris_date: date | None) -> Path:
-    """RIS_<NOM>_<AAAA-MM-JJ>.pdf, never overwriting an earlier file."""
-    safe = re.sub(r"[^A-Z0-9-]+", "-", surname.upper()).strip("-") or "PERSONNE"
+    """RIS_<NOM>_<AAAA-MM-JJ>.pdf in readable ASCII, never overwriting an earlier file.
+
+    « LEFÈVRE-ÖZTÜRK » → LEFEVRE-OZTURK, « ŒUVRARD » → OEUVRARD; an apostrophe or a space
+    between words becomes a hyphen like the one already in compound names (« D'ALMEIDA »
+    → D-ALMEIDA): the words stay apart, as on the person's papers."""
+    safe = re.sub(r"[^A-Z0-9]+", "-", fold(surname).upper()).strip("-") or "PERSONNE"
     stamp = (ris_date or date.today()).isoformat()
     candidate = folder / f"RIS_{safe}_{stamp}.pdf"
     number = 2
@@ -87,14 +92,6 @@ def target_path(folder: Path, surname: str, ris_date: date | None) -> Path:
         candidate = folder / f"RIS_{safe}_{stamp}-{number}.pdf"
         number += 1
     return candidate
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Mode 0600 from the first byte: the relevé is the person's alone."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
 
 
 def check_pdf(path: Path) -> int:
@@ -202,7 +199,7 @@ class RisPage:
                 ) from None
             data = response.body()
         path = target_path(settings.download_dir, settings.surname, ris_date)
-        write_private(path, data)
+        write_private(path, data, exclusive=True)  # the relevé is the person's alone
         try:
             download.delete()  # Playwright's own copy, in its temporary folder
         except PlaywrightError:

@@ -6,11 +6,11 @@ Files are written 0600 in a folder the advisor chose; their names are masked too
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from carsat_pilot.core.files import write_private
 from carsat_pilot.record.masking import current
 
 if TYPE_CHECKING:
@@ -55,7 +55,4 @@ class Artifacts:
         except Exception:
             return None
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        return path
+        return write_private(path, data)

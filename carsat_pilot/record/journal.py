@@ -9,13 +9,13 @@ the record before the line is written."""
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
+from carsat_pilot.core.files import append_private
 from carsat_pilot.record.events import Event
 from carsat_pilot.record.masking import Masker
 
@@ -33,13 +33,10 @@ class Journal:
         self.run_id = run_id or datetime.now().strftime("%Y%m%d-%H%M%S")
 
     def write(self, record: dict[str, Any]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         # Each text masked before encoding: a mask never breaks the JSON around it.
         masked = self.mask.deep(json.loads(json.dumps(record, ensure_ascii=False, default=str)))
         line = json.dumps(masked, ensure_ascii=False)
-        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        with os.fdopen(fd, "a", encoding="utf-8") as handle:
-            handle.write(line + "\n")
+        append_private(self.path, line + "\n")
 
     def __call__(self, event: Event) -> None:
         if event.kind == "countdown":

@@ -15,7 +15,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -26,6 +25,7 @@ import platformdirs
 from pydantic import BaseModel, ValidationError
 
 from carsat_pilot.core.errors import BadInput
+from carsat_pilot.core.files import write_private
 from carsat_pilot.person.profile import mask_nir
 
 _SALT = b"carsat-pilot/state/v1"
@@ -145,27 +145,7 @@ class StateStore:
         """Write the state atomically: a reader sees the old file or the new one, never
         half of one, whatever happens (a kill, a full disk)."""
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        data = self.state.model_dump_json(indent=2).encode("utf-8")
-        fd, temporary = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".tmp", dir=self.folder)
-        try:
-            with os.fdopen(fd, "wb") as handle:  # mkstemp: mode 0600
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, self.path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        try:
-            folder_fd = os.open(self.folder, os.O_RDONLY | os.O_DIRECTORY)
-        except OSError:
-            return
-        try:
-            os.fsync(folder_fd)
-        except OSError:
-            pass
-        finally:
-            os.close(folder_fd)
+        write_private(self.path, self.state.model_dump_json(indent=2))
 
     def record(self, milestone: str, **extra: Any) -> None:
         now = datetime.now()

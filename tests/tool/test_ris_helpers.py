@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from carsat_pilot.core.errors import SiteRefused
-from carsat_pilot.journeys.ris import check_pdf, intervals, target_path, write_private
+from carsat_pilot.core.files import write_private
+from carsat_pilot.journeys.ris import check_pdf, intervals, target_path
 
 
 def test_refresh_is_polite() -> None:
@@ -28,6 +29,19 @@ def test_file_names_never_overwrite(tmp_path: Path) -> None:
     second = target_path(tmp_path, "Dupont-Martin", date(2026, 11, 29))
     assert second.name == "RIS_DUPONT-MARTIN_2026-11-29-2.pdf"
     assert stat.S_IMODE(first.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize(
+    ("surname", "name"),
+    [
+        ("LEFÈVRE-ÖZTÜRK", "RIS_LEFEVRE-OZTURK_2026-12-03.pdf"),
+        ("D'ALMEIDA", "RIS_D-ALMEIDA_2026-12-03.pdf"),
+        ("D’ALMEIDA", "RIS_D-ALMEIDA_2026-12-03.pdf"),
+        ("ŒUVRARD", "RIS_OEUVRARD_2026-12-03.pdf"),
+    ],
+)
+def test_file_names_are_readable_ascii(tmp_path: Path, surname: str, name: str) -> None:
+    assert target_path(tmp_path, surname, date(2026, 12, 3)).name == name
 
 
 def test_a_non_pdf_is_refused_and_removed(tmp_path: Path) -> None:
