@@ -10,7 +10,6 @@ masked, the step and the words expected — what a maintainer needs to fix `flow
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -23,6 +22,7 @@ import platformdirs
 from playwright.sync_api import Error as PlaywrightError
 
 from carsat_pilot.core.errors import Drift, TimedOut
+from carsat_pilot.core.files import write_private
 from carsat_pilot.record import masking
 from carsat_pilot.site.flowspec import Expect, Flow, Step
 
@@ -97,10 +97,7 @@ def write_report(engine: Engine, step: Step, exc: Drift, folder: Path | None = N
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     path = folder / f"changement-{engine.flow_name}-{stamp}.txt"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(body)
-    return path
+    return write_private(path, body, exclusive=True)
 
 
 def stop_on_drift(engine: Engine, step: Step, exc: Drift) -> Drift:
