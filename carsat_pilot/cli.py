@@ -277,9 +277,8 @@ def register(
 ) -> None:
     """Créer l'espace personnel de la personne (puis l'activer avec le lien reçu)."""
     from carsat_pilot.journeys import run as journeys
-    from carsat_pilot.person.checks import check_profile
     from carsat_pilot.person.passwords import read_password
-    from carsat_pilot.person.profile import load_profile
+    from carsat_pilot.person.profile import check_profile, load_profile
 
     # The person's data first: a mistake there is said before anything else happens.
     if profile is not None:

@@ -1,4 +1,5 @@
-"""The person's profile: the TOML file of DESIGN.md, loaded, normalized and saved.
+"""The person's profile: the TOML file of DESIGN.md, loaded, normalized and saved
+(the file itself — reading, French syntax errors, writing — is `profile_file`'s job).
 
 Loading normalizes every value (NIR without spaces, civilité spelled like the site, date
 parsed, phone in the site's format…) and refuses a wrong one with a `BadInput` naming the
@@ -10,20 +11,20 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
-import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
-from pydantic_core import ErrorDetails, PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import ErrorDetails
 
 from carsat_pilot.core.errors import BadInput
-from carsat_pilot.person import checks
+from carsat_pilot.person import checks, fields
 from carsat_pilot.person.checks import Civilite
+from carsat_pilot.person.fields import checked, field_error
+from carsat_pilot.person.profile_file import read_toml, toml_text, write_toml
 
 __all__ = [
     "FIELD_LABELS",
@@ -32,6 +33,7 @@ __all__ = [
     "Contact",
     "Identity",
     "Profile",
+    "check_profile",
     "load_nir_only",
     "load_profile",
     "mask_email",
@@ -40,8 +42,6 @@ __all__ = [
     "profile_to_toml",
     "save_profile",
 ]
-
-T = TypeVar("T")
 
 MASK = "••••"
 
@@ -65,62 +65,6 @@ FIELD_LABELS: dict[str, str] = {
 }
 
 
-# ---------------------------------------------------------------------------------------
-# Field validators: the checks of `checks.py`, turned into pydantic errors that keep the
-# French sentence, so that pydantic reports them in the order of the form.
-# ---------------------------------------------------------------------------------------
-
-
-def _custom_error(message: str, field: str) -> PydanticCustomError:
-    return PydanticCustomError("bad_input", "{message}", {"message": message, "field": field})
-
-
-def _as_text(value: Any, field: str) -> str:
-    # TOML lets people write `numero = 12` or an unquoted NIR: a number is taken as text.
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    raise _custom_error(f"Le champ « {field} » doit être un texte entre guillemets.", field)
-
-
-def _checked(field: str, check: Callable[[str, str], T]) -> BeforeValidator:
-    def run(value: Any) -> T:
-        text = _as_text(value, field)
-        try:
-            return check(text, field)
-        except BadInput as exc:
-            raise _custom_error(exc.message, field) from None
-
-    return BeforeValidator(run)
-
-
-def _nir(raw: str, field: str) -> str:
-    nir = checks.clean_nir(raw, field)
-    checks.check_nir(nir, field)  # warnings are returned again by checks.check_profile
-    return nir
-
-
-def _code_postal(raw: str, field: str) -> str:
-    return "".join(raw.split())
-
-
-def _birth_date(value: Any) -> date:
-    field = "date_naissance"
-    if isinstance(value, datetime):  # a TOML date-time: the time is meaningless here
-        value = value.date()
-    try:
-        if isinstance(value, date):
-            return checks.check_birth_date(value, field)
-        if isinstance(value, str):
-            return checks.parse_birth_date(value, field)
-    except BadInput as exc:
-        raise _custom_error(exc.message, field) from None
-    raise _custom_error(
-        f"Le champ « {field} » doit être une date au format JJ/MM/AAAA (reçu : {value}).", field
-    )
-
-
 _MODEL_CONFIG = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -129,19 +73,19 @@ class Adresse(BaseModel):
 
     model_config = _MODEL_CONFIG
 
-    pays: Annotated[str, _checked("adresse.pays", checks.normalize_pays)] = "FRANCE"
-    code_postal: Annotated[str, _checked("adresse.code_postal", _code_postal)] = ""
-    ville: Annotated[str, _checked("adresse.ville", checks.normalize_ville)]
-    numero: Annotated[str, _checked("adresse.numero", checks.normalize_numero)] = ""
-    complement: Annotated[str, _checked("adresse.complement", checks.normalize_complement)] = ""
-    voie: Annotated[str, _checked("adresse.voie", checks.normalize_voie)]
+    pays: Annotated[str, checked("adresse.pays", checks.normalize_pays)] = "FRANCE"
+    code_postal: Annotated[str, checked("adresse.code_postal", fields.code_postal)] = ""
+    ville: Annotated[str, checked("adresse.ville", checks.normalize_ville)]
+    numero: Annotated[str, checked("adresse.numero", checks.normalize_numero)] = ""
+    complement: Annotated[str, checked("adresse.complement", checks.normalize_complement)] = ""
+    voie: Annotated[str, checked("adresse.voie", checks.normalize_voie)]
 
     @model_validator(mode="after")
     def _postal_code_fits_country(self) -> Adresse:
         try:
             checks.check_postal_code(self.pays, self.code_postal)
         except BadInput as exc:
-            raise _custom_error(exc.message, exc.field or "adresse.code_postal") from None
+            raise field_error(exc.message, exc.field or "adresse.code_postal") from None
         return self
 
 
@@ -150,14 +94,14 @@ class Contact(BaseModel):
 
     model_config = _MODEL_CONFIG
 
-    telephone: Annotated[str, _checked("contact.telephone", checks.normalize_phone)] = ""
-    email: Annotated[str, _checked("contact.email", checks.normalize_email)]
+    telephone: Annotated[str, checked("contact.telephone", checks.normalize_phone)] = ""
+    email: Annotated[str, checked("contact.email", checks.normalize_email)]
     question_secrete: Annotated[
-        str, _checked("contact.question_secrete", checks.normalize_question)
+        str, checked("contact.question_secrete", checks.normalize_question)
     ]
     # repr=False: a profile printed in a debug trace must not show the secret answer.
     reponse_secrete: Annotated[
-        str, _checked("contact.reponse_secrete", checks.normalize_answer), Field(repr=False)
+        str, checked("contact.reponse_secrete", checks.normalize_answer), Field(repr=False)
     ]
 
 
@@ -166,11 +110,11 @@ class Profile(BaseModel):
 
     model_config = _MODEL_CONFIG
 
-    nir: Annotated[str, _checked("nir", _nir), Field(repr=False)]
-    civilite: Annotated[Civilite, _checked("civilite", checks.parse_civilite)]
-    nom_naissance: Annotated[str, _checked("nom_naissance", checks.normalize_nom)]
-    prenom: Annotated[str, _checked("prenom", checks.normalize_prenom)]
-    date_naissance: Annotated[date, BeforeValidator(_birth_date)]
+    nir: Annotated[str, checked("nir", fields.nir), Field(repr=False)]
+    civilite: Annotated[Civilite, checked("civilite", checks.parse_civilite)]
+    nom_naissance: Annotated[str, checked("nom_naissance", checks.normalize_nom)]
+    prenom: Annotated[str, checked("prenom", checks.normalize_prenom)]
+    date_naissance: Annotated[date, fields.BIRTH_DATE]
     adresse: Adresse
     contact: Contact
 
@@ -179,7 +123,7 @@ class Profile(BaseModel):
         try:
             checks.check_nir_matches_identity(self.nir, self.civilite, self.date_naissance)
         except BadInput as exc:
-            raise _custom_error(exc.message, exc.field or "nir") from None
+            raise field_error(exc.message, exc.field or "nir") from None
         return self
 
     def identity(self) -> Identity:
@@ -271,7 +215,7 @@ def mask_email(email: str) -> str:
 def load_profile(path: str | os.PathLike[str]) -> Profile:
     """Read, normalize and validate a full profile (for `register`)."""
     path = Path(path)
-    return parse_profile(_read_toml(path), source=path)
+    return parse_profile(read_toml(path), source=path)
 
 
 def load_nir_only(path: str | os.PathLike[str]) -> str:
@@ -280,7 +224,7 @@ def load_nir_only(path: str | os.PathLike[str]) -> str:
     Other keys are not checked: a doubtful phone number must not prevent getting a RIS.
     """
     path = Path(path)
-    data = _read_toml(path)
+    data = read_toml(path)
     if "nir" not in data:
         raise BadInput(f"Le champ « nir » est obligatoire dans le profil « {path} ».", field="nir")
     value = data["nir"]
@@ -301,85 +245,6 @@ def parse_profile(data: Mapping[str, Any], source: Path | None = None) -> Profil
         raise _translate(exc.errors(), source) from None
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BadInput(
-            f"Le fichier de profil « {path} » est introuvable : vérifiez le chemin donné "
-            "à --profile.",
-            field="profile",
-        ) from None
-    except UnicodeDecodeError:
-        raise BadInput(
-            f"Le fichier de profil « {path} » n'est pas un texte UTF-8 : enregistrez-le en "
-            "UTF-8 depuis votre éditeur.",
-            field="profile",
-        ) from None
-    except OSError as exc:
-        raise BadInput(
-            f"Le fichier de profil « {path} » ne peut pas être lu ({exc.strerror}).",
-            field="profile",
-        ) from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise _toml_error(path, text, str(exc)) from None
-
-
-# tomllib's messages (Python 3.11 has no line attribute: it is read from the message).
-_TOML_HINTS = (
-    ("Cannot overwrite", "elle apparaît deux fois"),
-    ("Cannot declare", "cette section apparaît deux fois"),
-    ("Expected '=' after a key", "il manque le signe « = » après la clé"),
-    ("Illegal character", "un guillemet fermant manque ou un caractère est interdit"),
-    ("Unterminated", "un guillemet fermant manque"),
-    ("Invalid date", "la date n'existe pas (écrivez-la plutôt \"JJ/MM/AAAA\")"),
-    ("Invalid value", "un texte doit être écrit entre guillemets"),
-    ("Expected ']'", "il manque le « ] » qui ferme le nom de la section"),
-    ("Expected newline", "du texte suit la valeur (un texte doit être entre guillemets)"),
-)
-
-
-def _toml_error(path: Path, text: str, error: str) -> BadInput:
-    found = re.search(r"at line (\d+)", error)
-    line_number = int(found[1]) if found else 0
-    key = _key_at_line(text, line_number)
-    hint = next((fr for en, fr in _TOML_HINTS if error.startswith(en)), "syntaxe invalide")
-    where = f"ligne {line_number}" if line_number else "fin du fichier"
-    if key:
-        return BadInput(
-            f"Le fichier de profil « {path} » n'est pas un TOML valide ({where}, "
-            f"clé « {key} ») : {hint}.",
-            field=key,
-        )
-    return BadInput(
-        f"Le fichier de profil « {path} » n'est pas un TOML valide ({where}) : {hint}.",
-        field="profile",
-    )
-
-
-def _key_at_line(text: str, line_number: int) -> str | None:
-    """`contact.email` for the line `email = …` under `[contact]`, or the section name."""
-    lines = text.splitlines()
-    if not 1 <= line_number <= len(lines):
-        return None
-    line = lines[line_number - 1].strip()
-    section = re.match(r"^\[\s*([\w.\-]+)", line)
-    if section:
-        return section[1]
-    key = re.match(r"^\"?([\w.\-]+)\"?\s*(=|\s|\"|$)", line)
-    if not key:
-        return None
-    table = ""
-    for previous in reversed(lines[: line_number - 1]):
-        header = re.match(r"^\s*\[\s*([\w.\-]+)\s*\]", previous)
-        if header:
-            table = header[1] + "."
-            break
-    return table + key[1]
-
-
 def _translate(errors: list[ErrorDetails], source: Path | None) -> BadInput:
     """The first error, in the form's order, as one French sentence naming the key.
 
@@ -389,7 +254,7 @@ def _translate(errors: list[ErrorDetails], source: Path | None) -> BadInput:
     errors = sorted(errors, key=lambda error: error["type"] != "extra_forbidden")
     error = errors[0]
     ctx = error.get("ctx") or {}
-    if error["type"] == "bad_input":
+    if error["type"] == fields.BAD_INPUT:
         return BadInput(str(ctx["message"]), field=str(ctx["field"]))
     loc = ".".join(str(part) for part in error["loc"])
     return BadInput(_pydantic_sentence(error["type"], loc, source), field=loc)
@@ -432,57 +297,43 @@ _HEADER = (
 )
 
 
-def _toml_string(value: str) -> str:
-    """A TOML basic string: quotes, backslashes and control characters escaped."""
-    out = ['"']
-    for char in value:
-        if char in ('"', "\\"):
-            out.append("\\" + char)
-        elif char == "\n":
-            out.append("\\n")
-        elif char == "\t":
-            out.append("\\t")
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
-            out.append(f"\\u{ord(char):04X}")
-        else:
-            out.append(char)
-    out.append('"')
-    return "".join(out)
-
-
 def profile_to_toml(profile: Profile) -> str:
     """The profile as TOML text, keys in the form's order (DESIGN.md's layout)."""
-    data = profile.to_toml_dict()
-    lines = [_HEADER]
-    scalars = {k: v for k, v in data.items() if not isinstance(v, dict)}
-    tables = {k: v for k, v in data.items() if isinstance(v, dict)}
-    lines += [f"{key} = {_toml_string(str(value))}" for key, value in scalars.items()]
-    for name, table in tables.items():
-        lines.append(f"\n[{name}]")
-        lines += [f"{key} = {_toml_string(str(value))}" for key, value in table.items()]
-    return "\n".join(lines) + "\n"
+    return toml_text(profile.to_toml_dict(), header=_HEADER)
 
 
 def save_profile(profile: Profile, path: str | os.PathLike[str]) -> Path:
     """Write the profile (never a password) with mode 0600, atomically."""
-    path = Path(path)
-    text = profile_to_toml(profile)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # mkstemp creates the file 0600 from the start: no moment where others can read it.
-        fd, temporary = tempfile.mkstemp(prefix=".profil-", suffix=".toml", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.chmod(temporary, 0o600)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise BadInput(
-            f"Le profil ne peut pas être enregistré dans « {path} » ({exc.strerror}) : "
-            "choisissez un autre dossier.",
-            field="profile",
-        ) from None
-    return path
+    return write_toml(Path(path), profile.to_toml_dict(), header=_HEADER)
+
+
+# ---------------------------------------------------------------------------------------
+# Checking again before the browser opens
+# ---------------------------------------------------------------------------------------
+
+
+def check_profile(profile: Profile) -> list[str]:
+    """Run every check in the order of the site's form; raise on the first error.
+
+    Returns the warnings (doubtful values left to the site to judge).
+    """
+    warnings = checks.check_nir(checks.clean_nir(profile.nir))
+    checks.parse_civilite(profile.civilite)
+    checks.normalize_nom(profile.nom_naissance)
+    checks.normalize_prenom(profile.prenom)
+    checks.check_birth_date(profile.date_naissance)
+    checks.check_nir_matches_identity(profile.nir, profile.civilite, profile.date_naissance)
+
+    adresse = profile.adresse
+    pays = checks.normalize_pays(adresse.pays)
+    checks.check_postal_code(pays, adresse.code_postal)
+    checks.normalize_ville(adresse.ville)
+    warnings += checks.complement_warnings(checks.normalize_complement(adresse.complement))
+    checks.normalize_voie(adresse.voie)
+
+    contact = profile.contact
+    checks.normalize_phone(contact.telephone)
+    checks.normalize_email(contact.email)
+    checks.normalize_question(contact.question_secrete)
+    checks.normalize_answer(contact.reponse_secrete)
+    return warnings

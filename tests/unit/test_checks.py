@@ -13,7 +13,7 @@ from stdnum.fr import nir as stdnum_nir
 from carsat_pilot.core.errors import BadInput, ExitCode
 from carsat_pilot.journeys.demo import DEMO_PROFILE
 from carsat_pilot.person import checks
-from carsat_pilot.person.profile import Profile, parse_profile
+from carsat_pilot.person.profile import Profile, check_profile, parse_profile
 
 # The valid NIRs of the notes, as the site wants them: 13 characters, no key.
 VALID_NIRS = {
@@ -386,13 +386,13 @@ def design_profile(**changes: object) -> dict[str, object]:
 
 
 def test_check_profile_accepts_the_design_example() -> None:
-    assert checks.check_profile(parse_profile(design_profile())) == []
+    assert check_profile(parse_profile(design_profile())) == []
 
 
 def test_check_profile_returns_warnings() -> None:
     adresse = {"code_postal": "75012", "ville": "X", "voie": "Y", "complement": "Z1"}
     profile = parse_profile(design_profile(nir="7852075123456", adresse=adresse))
-    warnings = checks.check_profile(profile)
+    warnings = check_profile(profile)
     assert len(warnings) == 3  # provisional NIR, pseudo-month, unusual complement
 
 
@@ -409,7 +409,7 @@ def test_check_profile_reports_the_first_error_in_form_order() -> None:
             }
         )
     )
-    error = refused(checks.check_profile, broken)
+    error = refused(check_profile, broken)
     assert "(civilite)" in error.message
     broken_email_only = Profile.model_construct(**(dict(good) | {"contact": broken.contact}))
-    assert refused(checks.check_profile, broken_email_only).field == "contact.email"
+    assert refused(check_profile, broken_email_only).field == "contact.email"

@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from carsat_pilot.core.errors import BadInput
-from carsat_pilot.person.checks import check_profile
 from carsat_pilot.person.profile import (
     FIELD_LABELS,
     Identity,
     Profile,
+    check_profile,
     load_nir_only,
     load_profile,
     mask_email,
