@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -41,14 +42,7 @@ def _with(key: str, value: Any) -> dict[str, Any]:
 
 
 def _toml(data: dict[str, Any]) -> str:
-    def line(k: str, v: Any) -> str:
-        return f'{k} = "{v}"'
-
-    top = [line(k, v) for k, v in data.items() if not isinstance(v, dict)]
-    sections = [
-        f"[{k}]\n" + "\n".join(line(a, b) for a, b in v.items()) for k, v in data.items() if isinstance(v, dict)
-    ]
-    return "\n".join(top) + "\n\n" + "\n\n".join(sections) + "\n"
+    return tomli_w.dumps(data)
 
 
 bad_cases = st.sampled_from([(k, v) for k, values in BAD.items() for v in values])
