@@ -10,31 +10,31 @@ Bilingual: French — the language of the administration's letters and of the ad
 beside the person's language (`lang`), each sentence with its translation from the
 catalogs (carsat_pilot.core.i18n); a right-to-left language is laid out right to left.
 
-Also here: the approval table shown before « Je valide mon inscription » (`Recap`), which
-shows what the site will keep — its normalized address, the values chosen in its lists.
+The page is a Jinja2 template, `templates/recap.html` (its style in `templates/recap.css`),
+escaped automatically: a name or a path is always text on the page, never markup.
 """
 
 from __future__ import annotations
 
-import html
 import os
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import NamedTuple
 
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template
+from markupsafe import Markup
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
+from carsat_pilot.core.files import write_private
 from carsat_pilot.core.i18n import N_, SOURCE_LANGUAGE, Translator, translator
 from carsat_pilot.record.masking import mask_generic
 from carsat_pilot.record.state import PersonState
-
-if TYPE_CHECKING:
-    pass
 
 SITE = "www.lassuranceretraite.fr"
 
@@ -307,148 +307,71 @@ def show(console: Console, summary: Summary) -> None:
 
 
 # --------------------------------------------------------------------------- printable
-_CSS = """
-@page { size: A4; margin: 16mm 18mm; }
-* { box-sizing: border-box; }
-body { font-family: "DejaVu Sans", "Noto Sans", "Noto Naskh Arabic", Arial, Helvetica, sans-serif; font-size: 12pt;
-       line-height: 1.4; color: #111; max-width: 175mm; margin: 0 auto; padding: 8mm 0; }
-header { border-bottom: 3px solid #1a3b7a; margin-bottom: 6mm; padding-bottom: 3mm; }
-h1 { font-size: 19pt; margin: 0 0 2mm; color: #1a3b7a; }
-h2 { font-size: 13.5pt; margin: 5mm 0 2mm; color: #1a3b7a; }
-.who { font-size: 13pt; margin: 0; }
-.meta { color: #444; font-size: 10pt; margin: 1mm 0 0; }
-ul { margin: 0; padding-left: 6mm; }
-li { margin: 1mm 0; }
-.ris { font-family: "DejaVu Sans Mono", monospace; font-size: 10pt; word-break: break-all; }
-.note { margin-top: 7mm; padding: 3mm 4mm; border: 1px solid #999; font-size: 10.5pt; }
-footer { margin-top: 6mm; font-size: 9pt; color: #555; }
-section, .note { break-inside: avoid; page-break-inside: avoid; }
-/* Bilingual: French on one side, the person's language on the other, sentence by sentence. */
-.pair { display: grid; grid-template-columns: 1fr 1fr; column-gap: 6mm; align-items: start; }
-.pair > * { margin: 0; }
-ul.pairs { list-style: none; padding: 0; }
-ul.pairs > li { border-inline-start: 3px solid #c9d3e8; padding-inline-start: 2mm; margin: 1.5mm 0; }
-[dir="rtl"] { text-align: right; unicode-bidi: isolate; }
-[dir="rtl"].tr { font-size: 12.5pt; line-height: 1.6; }
-.tr { color: #1b1b1b; }
-h1 .tr, h2 .tr { display: block; }
-@media print {
-  body { padding: 0; max-width: none; }
-  a { color: #000; text-decoration: none; }
-}
-"""
+class Pair(NamedTuple):
+    """One sentence of the page: French, and the person's language (None in French or
+    when the catalog has no entry). Plain text is escaped by the template; `Markup` is not."""
+
+    fr: str
+    tr: str | None
 
 
-@dataclass
-class _Page:
-    """Writes the page's markup: French beside the person's language."""
+@lru_cache(maxsize=1)
+def _template() -> Template:
+    # Autoescape: every name, path or sentence is text, never markup, whatever it holds.
+    environment = Environment(
+        loader=PackageLoader("carsat_pilot.desk", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+    )
+    return environment.get_template("recap.html")
 
-    tr: Translator
-    parts: list[str] = field(default_factory=list)
 
-    def attrs(self) -> str:
-        return f' class="tr" lang="{self.tr.html_lang}" dir="{self.tr.direction}"'
-
-    def text(self, text: str, values: Mapping[str, str] | None = None) -> tuple[str, str | None]:
-        """(French, translation) as markup; `values` are put in already escaped markup."""
-        french = html.escape(text)
-        translated = _translation(self.tr, text)
-        if values and isinstance(text, Msg):
-            french = html.escape(text.msgid).format(**values)
-            if translated is not None:
-                translated = html.escape(self.tr.isolate(self.tr.gettext(text.msgid))).format(**values)
-                return french, translated
-        return french, html.escape(self.tr.isolate(translated)) if translated is not None else None
-
-    def block(self, tag: str, text: str, values: Mapping[str, str] | None = None, css: str = "") -> str:
-        french, translated = self.text(text, values)
-        cls = f' class="{css}"' if css else ""
+def _pair(tr: Translator, text: str, values: Mapping[str, Markup] | None = None) -> Pair:
+    """`text` and its translation; `values` (markup) are put into the sentence's template."""
+    translated = _translation(tr, text)
+    if values and isinstance(text, Msg):
+        french = Markup.escape(text.msgid).format(**values)
         if translated is None:
-            return f"<{tag}{cls}>{french}</{tag}>"
-        return (
-            f'<div class="pair{" " + css if css else ""}"><{tag} lang="fr">{french}</{tag}>'
-            f"<{tag}{self.attrs()}>{translated}</{tag}></div>"
-        )
+            return Pair(french, None)
+        return Pair(french, Markup.escape(tr.isolate(tr.gettext(text.msgid))).format(**values))
+    return Pair(text, tr.isolate(translated) if translated is not None else None)
 
-    def heading(self, tag: str, text: str) -> str:
-        french, translated = self.text(text)
-        if translated is None:
-            return f"<{tag}>{french}</{tag}>"
-        return f"<{tag}>{french}<span{self.attrs()}>{translated}</span></{tag}>"
 
-    def items(self, lines: Iterable[str]) -> str:
-        rows = []
-        bilingual = False
-        for line in lines:
-            french, translated = self.text(line)
-            if translated is None:
-                rows.append(f"    <li>{french}</li>")
-            else:
-                bilingual = True
-                rows.append(
-                    f'    <li class="pair"><span lang="fr">{french}</span><span{self.attrs()}>{translated}</span></li>'
-                )
-        css = ' class="pairs"' if bilingual else ""
-        return f"<ul{css}>\n" + "\n".join(rows) + "\n  </ul>"
+def _title(tr: Translator) -> str:
+    if tr.is_source or not tr.knows(PAGE_TITLE):
+        return PAGE_TITLE
+    return f"{PAGE_TITLE} — {tr.gettext(PAGE_TITLE)}"
 
 
 def render_html(summary: Summary) -> str:
     """A self-contained page (inline CSS, no script, no external resource)."""
     tr = translator(summary.lang)
-    page = _Page(tr)
-    e = html.escape
     made = summary.made_at
-    ris = "\n  ".join(
-        page.block("p", sentence, {"path": f'<span class="ris" dir="ltr">{e(summary.ris_path or "")}</span>'})
-        for sentence in _ris_sentences(summary)
+    path = {"path": Markup('<span class="ris" dir="ltr">{}</span>').format(summary.ris_path or "")}
+    languages = None if tr.is_source else _pair(tr, Msg(PAGE_LANGUAGES, language=tr.name))
+    return _template().render(
+        lang=tr.html_lang,
+        dir=tr.direction,
+        title=_title(tr),
+        page_heading=_pair(tr, PAGE_HEADING),
+        name=summary.name,
+        nir_masked=summary.nir_masked,
+        meta=_pair(tr, Msg(PAGE_META, site=SITE, date=_date(made), time=_time(made))),
+        languages=languages,
+        heading_done=_pair(tr, HEADING_DONE),
+        done=[_pair(tr, fact) for fact in summary.done],
+        nothing_done=_pair(tr, Msg(NOTHING_DONE)),
+        heading_ris=_pair(tr, HEADING_YOUR_RIS),
+        ris=[_pair(tr, sentence, path) for sentence in _ris_sentences(summary)],
+        heading_next=_pair(tr, HEADING_NEXT),
+        next_steps=[_pair(tr, step) for step in summary.next_steps],
+        notes=[_pair(tr, note) for note in _good_to_know()],
+        footer=_pair(tr, Msg(PAGE_FOOTER)),
     )
-    notes = "".join(page.block("p", note) for note in _good_to_know())
-    done = page.items(summary.done) if summary.done else page.block("p", Msg(NOTHING_DONE))
-    meta = Msg(PAGE_META, site=SITE, date=_date(made), time=_time(made))
-    languages = ""
-    if not tr.is_source:
-        languages = page.block("p", Msg(PAGE_LANGUAGES, language=tr.name), css="meta")
-    title = e(PAGE_TITLE) + (f" — {e(tr.gettext(PAGE_TITLE))}" if not tr.is_source and tr.knows(PAGE_TITLE) else "")
-    return f"""<!DOCTYPE html>
-<html lang="fr">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>{_CSS}</style>
-</head>
-<body>
-<header>
-  {page.heading("h1", PAGE_HEADING)}
-  <p class="who">{e(summary.name)} — n° de Sécurité sociale {e(summary.nir_masked)}</p>
-  {page.block("p", meta, css="meta")}
-  {languages}
-</header>
-<section>
-  {page.heading("h2", HEADING_DONE)}
-  {done}
-</section>
-<section>
-  {page.heading("h2", HEADING_YOUR_RIS)}
-  {ris}
-</section>
-<section>
-  {page.heading("h2", HEADING_NEXT)}
-  {page.items(summary.next_steps)}
-</section>
-<div class="note">{notes}</div>
-<footer>{page.block("p", Msg(PAGE_FOOTER))}</footer>
-</body>
-</html>
-"""
 
 
 def write_html(summary: Summary, path: str | os.PathLike[str]) -> Path:
     """Write the printable récapitulatif, readable by its owner only (mode 0600)."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(render_html(summary))
-    os.chmod(target, 0o600)  # an older file of the same name may have had wider rights
-    return target
+    return write_private(path, render_html(summary))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import stat
@@ -108,7 +109,18 @@ def test_an_existing_recap_file_is_made_private(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     text = path.read_text(encoding="utf-8")
     assert "old" not in text
-    assert "Personne accompagnée" in text and "Aucune démarche n&#x27;a encore abouti" in text
+    assert "Personne accompagnée" in text and "Aucune démarche n'a encore abouti" in html.unescape(text)
+
+
+def test_names_and_paths_are_text_on_the_page_never_markup() -> None:
+    state = _state(registered_at=NOW, ris_downloaded_at=NOW)
+    result = summary.build(
+        state, name="Jean <script>alert(1)</script> D'ARC", ris_path='/x/<b>"RIS".pdf', next_steps=[], now=NOW
+    )
+    page = summary.render_html(result)
+    assert "<script" not in page and "<b>" not in page
+    assert "Jean &lt;script&gt;alert(1)&lt;/script&gt; D&#39;ARC" in page
+    assert '<span class="ris" dir="ltr">/x/&lt;b&gt;&#34;RIS&#34;.pdf</span>' in page
 
 
 def test_the_terminal_summary_shows_the_facts() -> None:

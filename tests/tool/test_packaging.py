@@ -26,6 +26,8 @@ def test_the_wheel_ships_flows_and_the_replica(tmp_path: Path) -> None:
     for flow in (ROOT / "flows").glob("*.yaml"):
         assert f"carsat_pilot/flows/{flow.name}" in names
     assert "mock_site/templates/home.html" in names
+    # The printable récapitulatif's template and style (desk/summary.py reads them at run time).
+    assert {"carsat_pilot/desk/templates/recap.html", "carsat_pilot/desk/templates/recap.css"} <= names
     assert any(n.startswith("mock_site/static/") for n in names)
     assert any(n.startswith("mock_site/data/") for n in names)
     assert not any(n.startswith("tests/") for n in names)
