@@ -43,7 +43,7 @@ __all__ = [
     "save_profile",
 ]
 
-MASK = "••••"
+MASK = "••••"  # what stands for a hidden value, everywhere (record.masking uses it too)
 
 # The site's own labels, in the order of its form: used for recaps and messages.
 FIELD_LABELS: dict[str, str] = {
@@ -144,9 +144,6 @@ class Profile(BaseModel):
         values["contact.email"] = mask_email(self.contact.email)
         values["contact.reponse_secrete"] = MASK
         return values
-
-    # The journal speaks of "redacted" records; same thing, second name.
-    redacted = masked_summary
 
     def to_toml_dict(self) -> dict[str, Any]:
         """Plain values as written in the TOML file (date as JJ/MM/AAAA)."""

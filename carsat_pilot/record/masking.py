@@ -20,9 +20,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from carsat_pilot.core.text import fold
-from carsat_pilot.person.profile import mask_nir
+from carsat_pilot.person.profile import MASK, mask_nir
 
-MASK = "••••"
 MIN_WORD = 3  # shorter names or words (LE, DE, LI) would mask ordinary French text
 
 # A NIR with or without spaces (13 characters, Corsica 2A/2B, optional 2-digit key).
@@ -79,11 +78,6 @@ def words_pattern(value: str) -> re.Pattern[str] | None:
         return None
     body = r"[\s\-']+".join("".join(_fold_letter(c) for c in part) for part in parts)
     return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
-
-
-def digits_pattern(digits: str) -> re.Pattern[str]:
-    """The digits in this order, with or without separators between them."""
-    return re.compile(r"(?<![\dA-Za-z])" + _SEP.join(re.escape(d) for d in digits) + r"(?![\dA-Za-z])")
 
 
 def _date_patterns(value: str) -> list[re.Pattern[str]]:
