@@ -8,7 +8,6 @@ The replica's self-driving demo has its own answerer in `carsat_pilot.journeys.d
 
 from __future__ import annotations
 
-import os
 import queue
 import sys
 import threading
@@ -20,6 +19,7 @@ from typing import IO, TYPE_CHECKING, Literal
 from rich.console import Console
 
 from carsat_pilot.core.errors import Interrupted, TimedOut
+from carsat_pilot.core.files import write_private
 from carsat_pilot.core.scratch import Scratch
 
 if TYPE_CHECKING:
@@ -152,9 +152,7 @@ class TerminalHuman(Human):
 
     def captcha_code(self, image_png: bytes, attempt: int) -> str:
         path = self._image_path(attempt)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(image_png)
+        write_private(path, image_png)
         self.console.print(f"Image de sécurité enregistrée : {path}", soft_wrap=True)
         again = " (nouvelle image)" if attempt > 1 else ""
         code = self._ask(f"Saisissez le code du captcha{again} lu sur l'image, puis Entrée :")
