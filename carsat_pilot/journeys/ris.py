@@ -240,6 +240,20 @@ def obtain_ris(
         engine.emit("info", "relevé déjà demandé aujourd'hui : pas de nouvelle demande")
     if offer is not None and offer[1] is not None:
         engine.emit("warning", f"le relevé proposé date du {offer[1]:%d/%m/%Y} : attente du relevé demandé aujourd'hui")
+    offer = _refresh_until_offered(engine, ris, settings, requested_on, relogin)
+    engine.emit("human_done", "relevé disponible", handover="ris")
+    return _finish(engine, ris, offer, settings, store)
+
+
+def _refresh_until_offered(
+    engine: Engine,
+    ris: RisPage,
+    settings: RisSettings,
+    requested_on: date,
+    relogin: Callable[[], None] | None,
+) -> tuple[Locator, date | None]:
+    """Refresh politely until the relevé asked on `requested_on` is offered; TimedOut when
+    the wait runs out (it was asked: the next run only waits again)."""
     waited = 0.0
     for interval in intervals(settings.first_interval_s, settings.wait_s):
 
@@ -263,8 +277,7 @@ def obtain_ris(
             relogin()
         offer = ris.offer_or_drift()
         if offer is not None and _fresh_enough(offer[1], requested_on, settings):
-            engine.emit("human_done", "relevé disponible", handover="ris")
-            return _finish(engine, ris, offer, settings, store)
+            return offer
     waited_for = f"{round(settings.wait_s / 60)} min" if settings.wait_s >= 90 else f"{settings.wait_s:.0f} s"
     raise TimedOut(
         f"Le relevé n'est pas encore prêt après {waited_for} d'attente. Il a bien été demandé : "
