@@ -3,6 +3,7 @@ never the person's text: every text but the headings is hidden, every field pain
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from PIL import Image
@@ -35,6 +36,8 @@ def test_a_capture_hides_every_text_but_the_headings(page: Page, tmp_path: Path)
     path = Artifacts(tmp_path / "captures").capture(page, "register-3-espace de Jean DUPONT")
     masking.forget()
     assert path is not None and "DUPONT" not in path.name and "Jean" not in path.name
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file beside it
     with Image.open(path) as shot:
         gray = shot.convert("L")
         assert _dark(gray, page, "#h") > 100 and _dark(gray, page, "#r") > 100  # the step's headings
