@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from playwright.sync_api import Error as PlaywrightError
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from carsat_pilot.core.errors import SiteRefused, TimedOut
 from carsat_pilot.core.files import write_private
@@ -96,9 +98,6 @@ def target_path(folder: Path, surname: str, ris_date: date | None) -> Path:
 
 def check_pdf(path: Path) -> int:
     """The page count of a real PDF; SiteRefused if the site served something else."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
     try:
         pages = len(PdfReader(str(path)).pages)
     except (PdfReadError, ValueError, OSError) as exc:
