@@ -1,4 +1,4 @@
-"""Files only their owner may read, written so that a reader never sees half of one.
+"""Private files, written whole: 0600 from the first byte, never seen half-written.
 
 Everything the tool keeps about a person — the state of the journey, the profile, the
 relevé, the journal, the printable récapitulatif, debug captures, drift reports — goes

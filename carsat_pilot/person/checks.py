@@ -1,5 +1,7 @@
-"""Input checks run before any page is sent: the NIR and the identity here, the address
-and the contact in `contact` (re-exported, so that `checks.X` names every check).
+"""Input checks run before any page is sent.
+
+The NIR and the identity are checked here, the address and the contact in `contact`
+(re-exported: `checks.X` names every check).
 
 Every refusal is a `BadInput` carrying ONE French sentence that names the field, so the
 person at the help desk knows what to correct. Every normalizer is idempotent: a value it

@@ -1,5 +1,6 @@
-"""The person's profile: the TOML file of DESIGN.md, loaded, normalized and saved
-(the file itself — reading, French syntax errors, writing — is `profile_file`'s job).
+"""The person's profile (the TOML file of DESIGN.md), loaded, normalized, checked and saved.
+
+The file itself — reading it, its syntax errors in French, writing it — is `profile_file`'s.
 
 Loading normalizes every value (NIR without spaces, civilité spelled like the site, date
 parsed, phone in the site's format…) and refuses a wrong one with a `BadInput` naming the
