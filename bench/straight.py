@@ -27,7 +27,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-# Same as carsat_pilot.journeys.run.LOOPBACK_ONLY (the tool adds it on a loopback base URL).
+# Same as carsat_pilot.journeys.browser_session.LOOPBACK_ONLY (the tool adds it on a loopback base URL).
 LOOPBACK_ONLY = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost"
 
 NIR = "1850775123456"

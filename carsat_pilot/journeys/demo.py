@@ -1,4 +1,5 @@
-"""`carsat-pilot demo`: the whole journey on a replica started inside this process.
+"""`carsat-pilot demo`: the whole journey on a replica started inside this process (and
+the replica that `carsat-pilot mock-site` serves: this is the tool's one way to it).
 
 With `--auto` the person's part is played from the replica's in-process state — the
 only place where a captcha answer is ever known to carsat-pilot, and only because the
@@ -7,14 +8,21 @@ the base URL is the embedded server's own loopback address."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import threading
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Self
 
 from rich.console import Console
 
+from carsat_pilot.core.ask import Ask
+from carsat_pilot.core.errors import BadInput
+from carsat_pilot.journeys import run as journeys
+from carsat_pilot.journeys.options import RunOptions
+from carsat_pilot.person.profile import Profile, parse_profile
+from carsat_pilot.site.browser import find_browser, has_display
 from carsat_pilot.site.human import BrowserHuman, Human, HumanMode, TerminalHuman
-
-if TYPE_CHECKING:
-    from carsat_pilot.person.profile import Profile
+from mock_site import Fault, MockConfig, UnknownDrift, create_app, drift_options, get_state, parse_reword, serve
 
 DEMO_PASSWORD = "Retraite2026Ok"
 DEMO_PROFILE: dict[str, Any] = {
@@ -69,8 +77,6 @@ class ReplicaHuman(Human):
 
 
 def demo_profile() -> Profile:
-    from carsat_pilot.person.profile import parse_profile
-
     return parse_profile(DEMO_PROFILE)
 
 
@@ -84,11 +90,8 @@ def run_demo(
     slow_mo: int = 0,
     ris_delay_s: float = 3.0,
     download_dir: Any = None,
+    ask: Ask | None = None,
 ) -> str:
-    from carsat_pilot.journeys import run as journeys
-    from carsat_pilot.site.browser import find_browser, has_display
-    from mock_site import MockConfig, create_app, get_state, serve
-
     find_browser(browser_path)
     app = create_app(MockConfig(ris_delay_s=ris_delay_s))
     site_state = get_state(app)
@@ -103,10 +106,10 @@ def run_demo(
         if auto:
             human = ReplicaHuman(console, site_state, person.contact.email)
         elif has_display() and not headless:
-            human = BrowserHuman(console, 900.0)
+            human = BrowserHuman(console, 900.0, ask=ask)
         else:
-            human = TerminalHuman(console, 900.0)
-        options = journeys.RunOptions(
+            human = TerminalHuman(console, 900.0, ask=ask)
+        options = RunOptions(
             base_url=server.url,
             headless=headless or not has_display(),
             human=human,
@@ -131,3 +134,80 @@ def run_demo(
         )
         console.print(f"[bold green]✔ {result}[/]", soft_wrap=True)
     return result
+
+
+# --------------------------------------------------------------------------- mock-site
+@dataclass
+class ReplicaOptions:
+    """`carsat-pilot mock-site`'s options, as typed (checked by `replica_config`)."""
+
+    latency_ms: int = 0
+    ris_delay: float = 20.0
+    link_validity_days: int = 15
+    session_expiry: float | None = None
+    fail: list[str] = field(default_factory=list)
+    already_asked: list[str] = field(default_factory=list)
+    otp: bool = False
+    data_file: Path | None = None
+    accounts_file: Path | None = None
+    drift: str | None = None
+    reword: list[str] = field(default_factory=list)
+    drift_seed: int | None = None
+
+    @classmethod
+    def pick(cls, params: dict[str, Any]) -> Self:
+        """The options found among the command's parameters (its `locals()`), by name."""
+        names = {each.name for each in fields(cls)}
+        return cls(**{name: value for name, value in params.items() if name in names and value is not None})
+
+
+def _faults(items: list[str]) -> list[Fault]:
+    faults = []
+    for item in items:
+        try:
+            path, count, kind = item.rsplit(":", 2)
+            faults.append(Fault(path_prefix=path, count=int(count), kind=kind))  # type: ignore[arg-type]
+        except ValueError as exc:
+            raise BadInput(f"--fail attend CHEMIN:NOMBRE:500|maintenance (reçu : « {item} »).", "--fail") from exc
+    return faults
+
+
+def replica_config(options: ReplicaOptions) -> MockConfig:
+    """The replica's configuration; a wrong --fail, --drift or --reword is BadInput."""
+    try:
+        drift_knobs = drift_options([options.drift] if options.drift else [])
+    except UnknownDrift as exc:
+        raise BadInput(str(exc), "--drift") from None
+    try:
+        renamed = parse_reword(options.reword)
+    except UnknownDrift as exc:
+        raise BadInput(str(exc), "--reword") from None
+    return MockConfig(
+        latency_ms=options.latency_ms,
+        ris_delay_s=options.ris_delay,
+        link_validity_days=options.link_validity_days,
+        session_expiry_s=options.session_expiry,
+        faults=_faults(options.fail),
+        already_asked_today=set(options.already_asked),
+        otp_at_login=options.otp,
+        data_file=options.data_file,
+        accounts_file=options.accounts_file,
+        reword=renamed,
+        drift_seed=options.drift_seed,
+    ).model_copy(update=drift_knobs)
+
+
+def serve_replica(console: Console, options: ReplicaOptions, *, host: str, port: int, allow_public: bool) -> None:
+    """Serve the replica until Ctrl-C."""
+    config = replica_config(options)
+    server = serve(create_app(config), host=host, port=port, allow_public=allow_public)
+    console.print(
+        f"Site d'exercice : [bold]{server.url}[/]  (messagerie : {server.url}/mailbox) — Ctrl-C pour arrêter."
+    )
+    if config.drift_names() or config.reword:
+        changes = config.drift_names() + [f"« {old} » → « {new} »" for old, new in config.reword.items()]
+        console.print("Dérives actives : " + ", ".join(changes), soft_wrap=True)
+    try:
+        threading.Event().wait()  # serve until Ctrl-C
+    except KeyboardInterrupt:
+        server.stop()

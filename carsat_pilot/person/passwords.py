@@ -15,7 +15,6 @@ all out of `os.environ` at start, before Playwright's driver or the browser is s
 
 from __future__ import annotations
 
-import getpass
 import os
 import re
 import secrets
@@ -27,6 +26,7 @@ from rich.console import Console
 from rich.markup import escape
 from stdnum.fr import nir as stdnum_nir
 
+from carsat_pilot.core.ask import Ask, InputEnded
 from carsat_pilot.core.errors import BadInput
 from carsat_pilot.core.text import fold
 from carsat_pilot.person.profile import Identity, Profile
@@ -64,10 +64,11 @@ _LOWER = "abcdefghijkmnpqrstuvwxyz"
 _DIGITS = "23456789"
 _GENERATED_LENGTHS = (12, 13, 14)
 
-Person = Profile | Identity | None
+# Whose password it is: its rules forbid their names, birth date and NIR.
+AccountHolder = Profile | Identity | None
 
 
-def _identity(person: Person) -> Identity:
+def _identity(person: AccountHolder) -> Identity:
     if isinstance(person, Profile):
         return person.identity()
     return person or Identity()
@@ -116,7 +117,7 @@ def _contains_any(haystack: str, needles: Iterable[str]) -> bool:
     return any(needle and needle in haystack for needle in needles)
 
 
-def password_problems(password: str, person: Person = None) -> list[str]:
+def password_problems(password: str, person: AccountHolder = None) -> list[str]:
     """Every rule of the site the password breaks, as French sentence parts (empty: ok)."""
     identity = _identity(person)
     folded = _fold(password)
@@ -148,7 +149,7 @@ def problems_sentence(problems: list[str], subject: str = "Le mot de passe") -> 
     return f"{subject} ne respecte pas les règles du site : {' ; '.join(problems)}."
 
 
-def check_password(password: str, person: Person = None, subject: str = "Le mot de passe") -> str:
+def check_password(password: str, person: AccountHolder = None, subject: str = "Le mot de passe") -> str:
     """Return the password if the site would accept it, else one `BadInput` sentence."""
     problems = password_problems(password, person)
     if problems:
@@ -156,7 +157,7 @@ def check_password(password: str, person: Person = None, subject: str = "Le mot 
     return password
 
 
-def generate_password(person: Person = None) -> str:
+def generate_password(person: AccountHolder = None) -> str:
     """A random password of 12–14 readable characters that meets every rule."""
     identity = _identity(person)
     for _ in range(10_000):  # a miss is rare (a name or NIR run drawn by chance)
@@ -246,25 +247,8 @@ def child_environment(base: Mapping[str, str] | None = None, **extra: str) -> di
 # ---------------------------------------------------------------------------------------
 
 
-def read_secret_line(console: Console, label: str, input_stream: TextIO | None = None) -> str:
-    """One line typed without echo; raises EOFError when the input is finished.
-
-    A TTY gets getpass (no echo). A pipe has no echo to hide: it is read as it is, so the
-    tool can be driven by a script or a test.
-    """
-    console.print(label, end="")
-    if input_stream is None and sys.stdin is not None and sys.stdin.isatty():
-        return getpass.getpass("")
-    stream = input_stream if input_stream is not None else sys.stdin
-    line = stream.readline()
-    if line == "":
-        raise EOFError
-    console.print()  # the newline the person typed was not echoed by the console
-    return line.rstrip("\r\n")
-
-
 def read_password(
-    person: Person = None,
+    person: AccountHolder = None,
     *,
     env: Mapping[str, str] | None = None,
     prompt: bool = True,
@@ -273,6 +257,7 @@ def read_password(
     input_stream: TextIO | None = None,
     check_rules: bool = True,
     offer_generated: bool | None = None,
+    ask: Ask | None = None,
 ) -> str:
     """The password from `CARSAT_PILOT_PASSWORD` (read once, then gone from the
     environment), else asked twice with a hidden prompt.
@@ -292,13 +277,20 @@ def read_password(
             "ou lancez la commande dans un terminal pour le saisir.",
             field=PASSWORD_FIELD,
         )
-    console = console or Console()
+    ask = ask or Ask(console or Console(), input_stream)
     if offer_generated is None:
         offer_generated = confirm
     # Showing a proposed password is only done on a real terminal, never into a pipe
     # or a log file that stdout might be redirected to.
-    offer_generated = offer_generated and console.is_terminal
-    return _prompt_password(console, person, input_stream, confirm, check_rules, offer_generated)
+    offer_generated = offer_generated and ask.console.is_terminal
+    try:
+        return _prompt_password(ask, person, confirm, check_rules, offer_generated)
+    except InputEnded:
+        raise BadInput(
+            "Aucun mot de passe n'a été saisi (fin de l'entrée) : définissez la variable "
+            f"d'environnement {PASSWORD_ENV} ou répondez à la question.",
+            field=PASSWORD_FIELD,
+        ) from None
 
 
 def _show_rules(console: Console, offer_generated: bool) -> None:
@@ -311,29 +303,23 @@ def _show_rules(console: Console, offer_generated: bool) -> None:
         console.print("Appuyez sur Entrée sans rien taper pour qu'un mot de passe conforme vous soit proposé.")
 
 
-def _prompt_password(
-    console: Console,
-    person: Person,
-    input_stream: TextIO | None,
-    confirm: bool,
-    check_rules: bool,
-    offer_generated: bool,
-) -> str:
+def _prompt_password(ask: Ask, holder: AccountHolder, confirm: bool, check_rules: bool, offer_generated: bool) -> str:
+    console = ask.console
     if check_rules:
         _show_rules(console, offer_generated)
     for attempt in range(1, MAX_TRIES + 1):
-        password = _read_or_eof(console, "Mot de passe : ", input_stream)
+        password = ask.secret("Mot de passe :")
         if not password and offer_generated:
-            password = generate_password(person)
+            password = generate_password(holder)
             console.print(
                 f"Mot de passe proposé : [bold]{escape(password)}[/] — notez-le maintenant, il ne sera plus affiché."
             )
-        problems = password_problems(password, person) if check_rules else []
+        problems = password_problems(password, holder) if check_rules else []
         if not password:
             problems = problems or ["il ne peut pas être vide"]
         if problems:
             console.print(f"[red]{escape(problems_sentence(problems))}[/]")
-        elif confirm and password != _read_or_eof(console, "Confirmez le mot de passe (retapez-le) : ", input_stream):
+        elif confirm and password != ask.secret("Confirmez le mot de passe (retapez-le) :"):
             console.print("[red]Les deux saisies ne sont pas identiques : recommencez.[/]")
         else:
             return password
@@ -344,14 +330,3 @@ def _prompt_password(
         "passe conforme aux règles du site.",
         field=PASSWORD_FIELD,
     )
-
-
-def _read_or_eof(console: Console, label: str, input_stream: TextIO | None) -> str:
-    try:
-        return read_secret_line(console, label, input_stream)
-    except EOFError:
-        raise BadInput(
-            "Aucun mot de passe n'a été saisi (fin de l'entrée) : définissez la variable "
-            f"d'environnement {PASSWORD_ENV} ou répondez à la question.",
-            field=PASSWORD_FIELD,
-        ) from None

@@ -172,13 +172,13 @@ def activation_link(engine: Engine, spec: HumanSpec) -> None:
     if engine.human.mode != "browser":
         _instruct(engine, spec)
         link = engine.human.activation_link()
-        _accept_link(engine, link)
+        accept_link(engine, link)
         _done(engine, spec)
         return
     _activation_in_browser(engine, spec)
 
 
-def _accept_link(engine: Engine, link: str) -> None:
+def accept_link(engine: Engine, link: str) -> None:
     link = link.strip().strip("<>\"'")
     if not same_site(link, engine.base_url):
         raise BadInput(
@@ -201,7 +201,7 @@ def _activation_in_browser(engine: Engine, spec: HumanSpec) -> None:
     while time.monotonic() < deadline:
         pasted = reader.poll() if reader is not None else None
         if pasted:
-            _accept_link(engine, pasted)
+            accept_link(engine, pasted)
             _done(engine, spec)
             return
         try:

@@ -8,17 +8,16 @@ The replica's self-driving demo has its own answerer in `carsat_pilot.journeys.d
 
 from __future__ import annotations
 
-import queue
-import sys
-import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Literal
 
 from rich.console import Console
+from rich.markup import escape
 
-from carsat_pilot.core.errors import Interrupted, TimedOut
+from carsat_pilot.core.ask import Ask, InputEnded, Lines
+from carsat_pilot.core.errors import BadInput, Interrupted, TimedOut
 from carsat_pilot.core.files import write_private
 from carsat_pilot.core.scratch import Scratch
 
@@ -26,50 +25,7 @@ if TYPE_CHECKING:
     from carsat_pilot.site.choices import Chosen
 
 HumanMode = Literal["browser", "terminal", "auto"]
-
-
-class LineReader:
-    """Reads standard input on a thread so that waits can end on a time-out, and so that
-    browser mode can wait for a page *or* a line pasted in the terminal at once."""
-
-    def __init__(self, stream: IO[str]) -> None:
-        self._stream = stream
-        self._lines: queue.Queue[str | None] = queue.Queue()
-        self._thread: threading.Thread | None = None
-
-    def _pump(self) -> None:
-        for line in self._stream:
-            self._lines.put(line.rstrip("\r\n"))
-        self._lines.put(None)  # end of input
-
-    def _start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._pump, daemon=True, name="stdin")
-            self._thread.start()
-
-    def read(self, timeout_s: float) -> str:
-        """The next line; TimedOut after `timeout_s`; TimedOut too when input is closed
-        (nobody is there to answer)."""
-        self._start()
-        try:
-            line = self._lines.get(timeout=timeout_s)
-        except queue.Empty as exc:
-            raise TimedOut("Personne n'a répondu à temps : relancez la commande quand la personne est prête.") from exc
-        if line is None:
-            self._lines.put(None)
-            raise TimedOut("L'entrée standard est fermée : personne ne peut répondre, la démarche s'arrête ici.")
-        return line
-
-    def poll(self) -> str | None:
-        """A line if one is already there, else None (never waits)."""
-        self._start()
-        try:
-            line = self._lines.get_nowait()
-        except queue.Empty:
-            return None
-        if line is None:
-            self._lines.put(None)
-        return line
+INPUT_CLOSED = "L'entrée standard est fermée : personne ne peut répondre, la démarche s'arrête ici."
 
 
 class Human(ABC):
@@ -113,36 +69,40 @@ class TerminalHuman(Human):
 
     mode: HumanMode = "terminal"
 
-    def __init__(self, console: Console, timeout_s: float, stream: IO[str] | None = None) -> None:
+    def __init__(
+        self, console: Console, timeout_s: float, stream: IO[str] | None = None, *, ask: Ask | None = None
+    ) -> None:
         super().__init__(console, timeout_s)
-        self.reader = LineReader(stream or sys.stdin)
+        self.ask = ask or Ask(console, stream)
         self._images: Scratch | None = None
 
+    @property
+    def reader(self) -> Lines:
+        """The lines typed in the terminal, for waits that also watch a page."""
+        return self.ask.lines
+
     def _ask(self, prompt: str) -> str:
-        # Plain print + flush: the line must reach a pipe before we block on reading.
-        self.console.print(prompt, soft_wrap=True)
-        self.console.file.flush()
-        return self.reader.read(self.timeout_s).strip()
+        try:
+            return self.ask.line(escape(prompt), timeout_s=self.timeout_s)
+        except InputEnded:
+            raise TimedOut(INPUT_CLOSED) from None
 
     def confirm(self, question: str) -> bool:
-        answer = self._ask(f"{question} [oui/non]")
-        return answer.strip().lower() in {"o", "oui", "y", "yes"}
+        try:
+            return self.ask.yes_no(escape(question), timeout_s=self.timeout_s)
+        except InputEnded:
+            raise TimedOut(INPUT_CLOSED) from None
 
     def choose(self, question: str, options: Sequence[str]) -> int | None:
         """A numbered choice: one line, the option's number (0: none of them)."""
-        self.console.print(question, soft_wrap=True)
-        for number, option in enumerate(options, start=1):
-            self.console.print(f"  {number}. {option}", soft_wrap=True)
-        self.console.print("  0. Aucune : arrêter ici (corriger le profil puis relancer)", soft_wrap=True)
-        for _ in range(5):  # a script feeding a wrong answer must not loop forever
-            try:
-                answer = self._ask("Votre choix (numéro), puis Entrée :")
-            except TimedOut:
-                return None  # nobody answers: the run stops, saying what the site offers
-            if answer.isdigit() and 0 <= int(answer) <= len(options):
-                return int(answer) - 1 if int(answer) else None
-            self.console.print(f"Répondez par un des numéros proposés (0 à {len(options)}).")
-        return None
+        self.console.print(escape(question), soft_wrap=True)
+        entries = [(str(number), escape(option)) for number, option in enumerate(options, start=1)]
+        entries.append(("0", "Aucune : arrêter ici (corriger le profil puis relancer)"))
+        try:
+            answer = self.ask.menu(entries, "Votre choix (numéro), puis Entrée :")
+        except (BadInput, TimedOut, InputEnded):
+            return None  # nobody answers: the run stops, saying what the site offers
+        return int(answer) - 1 if int(answer) else None
 
     def _image_path(self, attempt: int) -> Path:
         # A private, locked folder: removed by close(), or by the next run if this one is killed.

@@ -9,7 +9,6 @@ import json
 import re
 import shutil
 import stat
-import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -345,7 +344,7 @@ def test_hands_on_training_reads_the_sessions_lines_then_gives_them_back(
 
     def run_demo(console: Console, **kwargs: Any) -> str:
         assert kwargs["auto"] is False
-        read.append(sys.stdin.readline().strip())  # the demo's human reads standard input
+        read.append(kwargs["ask"].line("Code ?"))  # the demo's questions go through the session's input
         return "exercice terminé"
 
     monkeypatch.setattr(demo, "run_demo", run_demo)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from carsat_pilot.desk.collect import SITE_QUESTIONS, ask_profile, offer_profile_update, with_choices
+from carsat_pilot.desk.collect import SITE_QUESTIONS, ask_profile
+from carsat_pilot.desk.profiles import offer_profile_update, with_choices
 from carsat_pilot.person.profile import load_profile, parse_profile, save_profile
 from carsat_pilot.site.choices import Chosen, choice_key, instruction_for, match_option
 from carsat_pilot.site.human import TerminalHuman

@@ -14,7 +14,8 @@ import pytest
 from rich.console import Console
 
 from carsat_pilot.core.errors import BadInput
-from carsat_pilot.desk.collect import SAVE_QUESTION, ask_profile, default_profile_path
+from carsat_pilot.desk.collect import SAVE_QUESTION, ask_profile
+from carsat_pilot.desk.profiles import default_profile_path
 from carsat_pilot.person.profile import Profile, load_profile
 
 # One wrong answer, then the right one, for every field that can be wrong.

@@ -1,0 +1,68 @@
+"""Logging in to the espace personnel, by the steps' names in the flows: the home page
+first (and the seed's other way in when its login block is not there), then the rest;
+after a session expired, back to the services page without asking anything again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from carsat_pilot.site.engine import Engine, PageNotRecognized
+from carsat_pilot.site.flowspec import Flow, Step, load_flow
+
+HOME_PAGE = "Page d'accueil"  # flows/login.yaml: where the usual way in is looked for
+SERVICES_PAGE = "Mes services"  # flows/fetch_ris.yaml: where a new login goes back to
+
+
+def step_named(flow: Flow, title: str) -> tuple[int, Step]:
+    """The step of `flow` with this title, and its number (from 1); a flow file without
+    it is a defect of flows/, said by name."""
+    for number, step in enumerate(flow.steps, start=1):
+        if step.title == title:
+            return number, step
+    raise LookupError(f"flows/{flow.name}.yaml has no step titled {title!r}")
+
+
+def steps_after(flow: Flow, title: str) -> tuple[int, Flow]:
+    """The steps that follow the one titled `title`, and the first one's number."""
+    number, _step = step_named(flow, title)
+    return number + 1, flow.model_copy(update={"steps": flow.steps[number:]})
+
+
+@dataclass
+class Login:
+    """The login flow then the services flow, numbered as one journey."""
+
+    engine: Engine
+    franceconnect: bool = False
+
+    def __post_init__(self) -> None:
+        self.login = load_flow("login_franceconnect" if self.franceconnect else "login")
+        self.services = load_flow("fetch_ris")
+        self.total = len(self.login.steps) + len(self.services.steps)
+
+    @property
+    def services_first_step(self) -> int:
+        return len(self.login.steps) + 1
+
+    def log_in(self) -> None:
+        engine = self.engine
+        if self.franceconnect:
+            engine.run(self.login, total=self.total)
+            return
+        number, home = step_named(self.login, HOME_PAGE)
+        try:
+            engine.run_step_numbered(home, number, self.total)
+        except PageNotRecognized:
+            # « SI VOUS AVEZ DEJA UN COMPTE CARSAT »: the seed's other way in.
+            engine.emit("warning", "entrée habituelle introuvable : passage par l'espace Salariés")
+            engine.run(load_flow("fetch_ris_other_entry"), total=self.total)
+        first, rest = steps_after(self.login, HOME_PAGE)
+        engine.run(rest, first_step=first, total=self.total)
+
+    def back_to_services(self) -> None:
+        """After a session expired: logged in again, on the services page (a request
+        already sent is not repeated)."""
+        self.log_in()
+        number, services = step_named(self.services, SERVICES_PAGE)
+        only = self.services.model_copy(update={"steps": [services]})
+        self.engine.run(only, first_step=self.services_first_step + number - 1, total=self.total)
