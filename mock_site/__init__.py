@@ -13,11 +13,11 @@ notices, new words, random ids) is a matter of knobs: `MockConfig(**drift_option
 """
 
 from mock_site.app import create_app, get_state
+from mock_site.clock import Clock
 from mock_site.config import Fault, MockConfig
 from mock_site.decoys import DECOYS, Decoy
 from mock_site.drift import DRIFT_KNOBS, UnknownDrift, drift_config, drift_options, parse_reword
-from mock_site.server import RunningServer, serve
-from mock_site.state import (
+from mock_site.records import (
     Account,
     ActivationRecord,
     DecoyClick,
@@ -25,14 +25,16 @@ from mock_site.state import (
     LoginRecord,
     RegistrationRecord,
     RequestRecord,
-    SiteState,
 )
+from mock_site.server import RunningServer, serve
+from mock_site.state import SiteState
 
 __all__ = [
     "DECOYS",
     "DRIFT_KNOBS",
     "Account",
     "ActivationRecord",
+    "Clock",
     "Decoy",
     "DecoyClick",
     "Email",

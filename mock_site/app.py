@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import secrets
-import time
 from datetime import datetime, timedelta
 from typing import cast
 
@@ -14,8 +13,9 @@ from werkzeug.exceptions import HTTPException
 from mock_site import drift, persistence
 from mock_site.config import MockConfig
 from mock_site.decoys import DECOYS
+from mock_site.records import RequestRecord
 from mock_site.routes import activation, auth, decoys, espace, franceconnect, hostile, mailbox, public, registration
-from mock_site.state import RequestRecord, SiteState
+from mock_site.state import SiteState
 from mock_site.web import current_account
 
 COOKIE_CONSENT = "consentement_cookies"
@@ -120,7 +120,7 @@ def create_app(config: MockConfig | None = None) -> Flask:
     @app.after_request
     def journal(response: Response) -> Response:
         if config.latency_ms and response.mimetype == "text/html":
-            time.sleep(config.latency_ms / 1000)
+            config.clock.pause(config.latency_ms / 1000)
         state.log_request(
             RequestRecord(
                 method=request.method,
@@ -154,8 +154,8 @@ def create_app(config: MockConfig | None = None) -> Flask:
             "drift_seed": config.drift_seed if config.drift_seed is not None else secrets.randbelow(2**31),
             "decoys": DECOYS,
             "here": request.full_path.rstrip("?"),
-            "planned_maintenance": planned_maintenance(config.clock()) if config.info_banner else "",
-            "cgu_date": french_date(config.clock() + timedelta(days=30)) if config.info_banner else "",
+            "planned_maintenance": planned_maintenance(config.clock.now()) if config.info_banner else "",
+            "cgu_date": french_date(config.clock.now() + timedelta(days=30)) if config.info_banner else "",
         }
 
     @app.errorhandler(HTTPException)

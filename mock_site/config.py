@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from mock_site.clock import Clock
 from mock_site.drift import DRIFT_KNOBS
 
 
@@ -51,7 +50,8 @@ class MockConfig(BaseModel):
     login_on_home: bool = True
     data_file: Path | None = None
     accounts_file: Path | None = None
-    now: Callable[[], datetime] | None = None
+    # The site's time: real unless a test pins it (Clock(start)) or moves it (advance).
+    clock: Clock = Field(default_factory=Clock)
     # Flask's signing key; random per app when not given (sessions then die with the app).
     secret_key: str | None = None
 
@@ -95,6 +95,3 @@ class MockConfig(BaseModel):
     def drift_names(self) -> list[str]:
         """The drift knobs switched on (reword not included: it is not a switch)."""
         return [name for name in DRIFT_KNOBS if getattr(self, name)]
-
-    def clock(self) -> datetime:
-        return self.now() if self.now is not None else datetime.now()

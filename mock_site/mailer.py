@@ -7,7 +7,8 @@ import secrets
 
 from flask import render_template, url_for
 
-from mock_site.state import Account, Email, SiteState
+from mock_site.records import Account, Email
+from mock_site.state import SiteState
 
 ACTIVATION_SUBJECT = "Finalisez la création de votre espace personnel"
 OTP_SUBJECT = "Votre code de connexion à votre espace personnel"

@@ -12,14 +12,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from mock_site.state import (
-    Account,
-    ActivationRecord,
-    Email,
-    LoginRecord,
-    RegistrationRecord,
-    SiteState,
-)
+from mock_site.records import Account, ActivationRecord, Email, LoginRecord, RegistrationRecord
+from mock_site.state import SiteState
 
 _DATE_FIELDS = {"date_naissance", "link_valid_until", "current_ris_date"}
 _DATETIME_FIELDS = {"registered_at", "activated_at", "ris_ready_at"}

@@ -11,130 +11,22 @@ import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
+from mock_site import ris_documents
 from mock_site.captcha_store import CaptchaStore
 from mock_site.config import Fault, MockConfig
-
-Status = Literal["pending", "active"]
-
-
-@dataclass
-class Account:
-    nir: str
-    password: str
-    civilite: str
-    nom_naissance: str
-    prenom: str
-    date_naissance: date
-    email: str
-    status: Status
-    registered_at: datetime
-    activation_token: str
-    link_valid_until: date
-    pays: str = "FRANCE"
-    code_postal: str = ""
-    ville: str = ""
-    numero_voie: str = ""
-    complement: str = ""
-    nom_voie: str = ""
-    adresse_normalisee: list[str] = field(default_factory=list)
-    telephone: str = ""
-    question_secrete: str = ""
-    reponse_secrete: str = ""
-    activated_at: datetime | None = None
-    ris_requests: list[datetime] = field(default_factory=list)
-    ris_ready_at: datetime | None = None
-    # Every RIS ever produced for this person, (date du relevé, exact PDF bytes served).
-    ris_documents: list[tuple[date, bytes]] = field(default_factory=list)
-    # The one shown as "disponible"; the others are "archivé".
-    current_ris_date: date | None = None
-
-    @property
-    def active(self) -> bool:
-        return self.status == "active"
-
-    def document(self, on: date) -> bytes | None:
-        return next((data for d, data in self.ris_documents if d == on), None)
-
-    def archived_dates(self) -> list[date]:
-        return sorted((d for d, _ in self.ris_documents if d != self.current_ris_date), reverse=True)
-
-
-@dataclass
-class Email:
-    id: int
-    to: str
-    subject: str
-    html: str
-    text: str
-    sent_at: datetime
-    sender: str = "lassuranceretraite.fr <ne-pas-repondre@lassuranceretraite.fr>"
-    activation_link: str | None = None
-    otp_code: str | None = None
-
-
-@dataclass(frozen=True)
-class RequestRecord:
-    method: str
-    path: str
-    query_string: str
-    form: dict[str, str]
-    status: int
-    time: datetime
-
-
-@dataclass(frozen=True)
-class RegistrationRecord:
-    nir: str
-    email: str
-    time: datetime
-
-
-@dataclass(frozen=True)
-class ActivationRecord:
-    nir: str
-    time: datetime
-
-
-@dataclass(frozen=True)
-class LoginRecord:
-    nir: str
-    time: datetime
-    method: Literal["password", "franceconnect"] = "password"
-
-
-@dataclass(frozen=True)
-class DecoyClick:
-    """A look-alike control used (MockConfig.decoys): `name` is its words, `path` the page
-    it stood on, `kind` « clic » (link or button) or « saisie » (typed into, form not
-    sent); `fields` the decoy fields that held something."""
-
-    name: str
-    path: str
-    time: datetime
-    kind: Literal["clic", "saisie"] = "clic"
-    slug: str = ""
-    fields: tuple[str, ...] = ()
-
-
-@dataclass
-class WebSession:
-    """Server-side half of a visitor's session; the cookie only carries `sid`."""
-
-    sid: str
-    created: datetime
-    last_seen: datetime
-    nir: str | None = None  # logged in as
-    pending_login: str | None = None  # password checked, one-time code still due
-    otp_code: str | None = None
-    otp_sent_at: datetime | None = None
-    otp_attempts: int = 0
-    registration: dict[str, Any] = field(default_factory=dict)
-    franceconnect_idp: str | None = None
-    after_login: str | None = None  # where to go once logged in (page that asked for it)
+from mock_site.records import (
+    Account,
+    ActivationRecord,
+    DecoyClick,
+    Email,
+    LoginRecord,
+    RegistrationRecord,
+    RequestRecord,
+    WebSession,
+)
 
 
 class SiteState:
@@ -161,7 +53,7 @@ class SiteState:
 
     # --- time -------------------------------------------------------------------------
     def now(self) -> datetime:
-        return self.config.clock()
+        return self.config.clock.now()
 
     def today(self) -> date:
         return self.now().date()
@@ -218,8 +110,6 @@ class SiteState:
         """Pre-load an account (tests, demos). `more` takes any other Account field, plus
         `ris_date` (date of the available RIS, default today) and `archived_ris_date`
         (default one year before it)."""
-        from mock_site import ris_service  # late: ris_service needs this module
-
         ris_date: date = more.pop("ris_date", None) or self.today()
         archived_date: date = more.pop("archived_ris_date", None) or ris_date.replace(
             year=ris_date.year - 1, day=min(ris_date.day, 28)
@@ -245,19 +135,18 @@ class SiteState:
         with self.mutate():
             self.accounts[nir] = account
             if archived_ris:
-                ris_service.produce_document(self, account, archived_date, current=False)
+                ris_documents.produce(account, archived_date, current=False)
             if ris_available:
-                ris_service.produce_document(self, account, ris_date, current=True)
+                ris_documents.produce(account, ris_date, current=True)
         return account
 
     def ris_pdf_bytes(self, nir: str, on: date | None = None) -> bytes:
         """The exact bytes served for that person's RIS of that date (default: the current
         one). A RIS whose delay has run out is produced now, as the next page view would."""
-        from mock_site import ris_service
-
-        with self.lock:
+        with self.mutate():
             account = self.accounts[nir.replace(" ", "").upper()]
-            ris_service.view(self, account)
+            self.apply_already_asked(account)
+            ris_documents.produce_when_due(account, self.now())
             wanted = on or account.current_ris_date
             data = account.document(wanted) if wanted else None
         if data is None:

@@ -10,7 +10,8 @@ from typing import Any, TypeVar, cast
 from flask import current_app, flash, jsonify, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 
-from mock_site.state import Account, SiteState, WebSession
+from mock_site.records import Account, WebSession
+from mock_site.state import SiteState
 
 F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
 

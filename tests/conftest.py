@@ -1,7 +1,13 @@
-"""Shared fixtures: the same browser lookup as the tool, and a replica per test."""
+"""Shared fixtures: the same browser lookup as the tool, and one virtual screen (Xvfb) for
+every headed test of a test process (each xdist worker has its own)."""
 
 from __future__ import annotations
 
+import os
+import select
+import shutil
+import subprocess
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,6 +17,7 @@ from carsat_pilot.site.browser import find_browser
 # Chromium resolves a few Google hosts at start whatever the flags: in tests nothing may
 # leave the machine, so every lookup except loopback fails at once.
 NO_NETWORK_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost"]
+XVFB_START_TIMEOUT_S = 15.0
 
 
 @pytest.fixture(scope="session")
@@ -21,3 +28,35 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
         args["executable_path"] = str(found.path)
     args["args"] = [*args.get("args", []), *NO_NETWORK_ARGS]
     return args
+
+
+@pytest.fixture(scope="session")
+def xvfb_display() -> Iterator[str]:
+    """A private X display for the headed tests, started once per test process. Xvfb picks a
+    free display number itself and tells it through -displayfd: no number is guessed, so
+    parallel workers never race for one."""
+    executable = shutil.which("Xvfb")
+    if executable is None:
+        pytest.fail("Xvfb est introuvable : installez-le (apt-get install -y xvfb) pour les tests en mode fenêtré.")
+    read_end, write_end = os.pipe()
+    process = subprocess.Popen(
+        [executable, "-displayfd", str(write_end), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+        pass_fds=(write_end,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    try:
+        ready, _, _ = select.select([read_end], [], [], XVFB_START_TIMEOUT_S)
+        number = os.read(read_end, 32).decode().strip() if ready else ""
+        if not number.isdigit():
+            pytest.fail(f"Xvfb n'a pas démarré (aucun numéro d'écran reçu en {XVFB_START_TIMEOUT_S:.0f} s).")
+        yield f":{number}"
+    finally:
+        os.close(read_end)
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)

@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
 from mock_site import validation as v
-from mock_site.state import Account, ActivationRecord
+from mock_site.records import Account, ActivationRecord
 from mock_site.web import site_state
 
 bp = Blueprint("activation", __name__, url_prefix="/espace-personnel/activation")

@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 
 from mock_site import mailer
 from mock_site import validation as v
-from mock_site.state import Account, LoginRecord, WebSession
+from mock_site.records import Account, LoginRecord, WebSession
 from mock_site.web import safe_next, site_state, web_session
 
 bp = Blueprint("auth", __name__, url_prefix="/espace-personnel")

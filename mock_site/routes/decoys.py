@@ -7,7 +7,7 @@ from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 
 from mock_site.decoys import DECOYS
-from mock_site.state import DecoyClick
+from mock_site.records import DecoyClick
 from mock_site.web import safe_next, site_state
 
 bp = Blueprint("leurres", __name__, url_prefix="/leurre")

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from mock_site import ris_service
 from mock_site.career import career
-from mock_site.state import Account
+from mock_site.records import Account
 from mock_site.web import current_account, is_fetch, login_required, site_state
 
 bp = Blueprint("espace", __name__, url_prefix="/espace-personnel")

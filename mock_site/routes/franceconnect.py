@@ -14,8 +14,8 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from mock_site import validation as v
+from mock_site.records import Account
 from mock_site.routes.auth import DEFAULT_AFTER_LOGIN, complete_login
-from mock_site.state import Account
 from mock_site.web import safe_next, site_state, web_session
 
 bp = Blueprint("franceconnect", __name__, url_prefix="/franceconnect")

@@ -22,7 +22,7 @@ from mock_site.addresses import (
     communes_for,
     normalize_address,
 )
-from mock_site.state import Account, RegistrationRecord, WebSession
+from mock_site.records import Account, RegistrationRecord, WebSession
 from mock_site.web import site_state, web_session
 
 bp = Blueprint("registration", __name__, url_prefix="/espace-personnel/inscription")

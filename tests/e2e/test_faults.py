@@ -5,10 +5,10 @@ registration, activation or RIS request sent twice."""
 from __future__ import annotations
 
 import signal
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from flask import Response, request
 
 from mock_site import Fault, MockConfig, create_app, get_state, serve
 from tests.e2e.conftest import Replica
@@ -94,21 +94,38 @@ def test_an_error_right_after_the_ris_request_is_never_sent_again(home: Path) ->
 
 
 def test_an_expired_session_logs_in_again_and_goes_on(home: Path) -> None:
-    app = create_app(MockConfig(ris_delay_s=6, session_expiry_s=3))
+    # The site's time moves as the tool goes, instead of the test waiting for it: once the
+    # RIS is asked, 301 s pass (the session has expired at the first refresh, the document
+    # is not ready); once the tool has logged in again, 300 s more (the document is ready).
+    config = MockConfig(ris_delay_s=600, session_expiry_s=300)
+    app = create_app(config)
     state = get_state(app)
+    moved: list[str] = []
+
+    @app.after_request
+    def time_passes(response: Response) -> Response:
+        if request.path == "/espace-personnel/services/ris/demande" and not moved:
+            moved.append("session expirée")
+            config.clock.advance(seconds=301)
+        elif len(state.logins) >= 2 and moved == ["session expirée"]:
+            moved.append("relevé prêt")
+            config.clock.advance(seconds=300)
+        return response
+
     with serve(app) as server:
         state.add_account(NIR, PASSWORD, ris_available=False)
-        run = _fetch(server.url, home, "--refresh-interval", "4")
+        run = _fetch(server.url, home)
         code = run.finish()
     assert code == 0, run.output
+    assert moved == ["session expirée", "relevé prêt"], run.output
     assert "session expirée" in run.output
     assert len(state.ris_requests) == 1
     assert len(state.logins) >= 2
 
 
 def test_an_expired_activation_link_exits_3_and_says_how_to_get_a_new_one(home: Path) -> None:
-    clock = {"now": datetime.now()}
-    app = create_app(MockConfig(now=lambda: clock["now"]))
+    config = MockConfig()
+    app = create_app(config)
     state = get_state(app)
     with serve(app) as server:
         profile = write_profile(home)
@@ -130,7 +147,7 @@ def test_an_expired_activation_link_exits_3_and_says_how_to_get_a_new_one(home: 
         run.send(state.latest_captcha_answer())
         assert run.finish() == 0, run.output
         link = state.latest_email(EMAIL).activation_link
-        clock["now"] = clock["now"] + timedelta(days=30)
+        config.clock.advance(days=30)
         late = ToolRun(
             ["activate", link, "--nir", NIR, "--base-url", server.url, "--human", "terminal", "--yes"],
             isolated_env(home),

@@ -7,19 +7,19 @@ from typing import Any
 
 import pytest
 
-from mock_site import MockConfig, create_app
-from tests.mock_site.helpers import Clock, Site
+from mock_site import Clock, MockConfig, create_app
+from tests.mock_site.helpers import Site, seed_day_clock
 
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return seed_day_clock()
 
 
 @pytest.fixture
 def make_site(clock: Clock) -> Iterator[Callable[..., Site]]:
     def factory(**config: Any) -> Site:
-        config.setdefault("now", clock)
+        config.setdefault("clock", clock)
         config.setdefault("ris_delay_s", 0)
         app = create_app(MockConfig(**config))
         app.testing = True

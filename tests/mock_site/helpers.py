@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from html import unescape
 from html.parser import HTMLParser
 
@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from mock_site import SiteState, get_state
+from mock_site import Clock, SiteState, get_state
 
 NIR = "1850775123456"
 PASSWORD = "Retraite2024"
@@ -27,17 +27,9 @@ SERVICES = "/espace-personnel/services"
 RIS = "/espace-personnel/services/ris"
 
 
-class Clock:
-    """The replica's clock in tests: starts on the seed's RIS day, moves when told."""
-
-    def __init__(self, start: datetime | None = None) -> None:
-        self.current = start or datetime(2018, 10, 7, 10, 0, 0)
-
-    def __call__(self) -> datetime:
-        return self.current
-
-    def advance(self, **delta: float) -> None:
-        self.current += timedelta(**delta)
+def seed_day_clock() -> Clock:
+    """The replica's clock in these tests: pinned on the seed's RIS day, moves when told."""
+    return Clock(datetime(2018, 10, 7, 10, 0, 0))
 
 
 def page_text(response: TestResponse | str) -> str:

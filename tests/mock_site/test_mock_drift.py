@@ -21,6 +21,7 @@ from playwright.sync_api import Locator, Page, expect
 from mock_site import (
     DECOYS,
     DRIFT_KNOBS,
+    Clock,
     Fault,
     MockConfig,
     UnknownDrift,
@@ -42,7 +43,6 @@ from tests.mock_site.helpers import (
     STEP1,
     STEP2,
     STEP3,
-    Clock,
     Site,
     page_text,
     parse,
@@ -299,7 +299,7 @@ def test_every_decoy_use_is_recorded(make_site: Callable[..., Site], clock: Cloc
     assert page.status_code == 200
     assert "Je crée mon espace personnel" not in parse(page).heading_texts()  # never a step of the procedure
     click = site.state.decoy_clicks[-1]
-    assert (click.name, click.path, click.time, click.kind) == ("Je crée mon espace", "/", clock.current, "clic")
+    assert (click.name, click.path, click.time, click.kind) == ("Je crée mon espace", "/", clock.now(), "clic")
 
     # A decoy button with a decoy field: the field is recorded when its form is sent.
     assert "/leurre/lettre-information" in html_of(site, STEP1)
@@ -535,7 +535,7 @@ DRIFT_SEED = os.environ.get("DRIFT_SEED", "75223")
 def live() -> Iterator[Live]:
     clock = Clock(datetime.now().replace(microsecond=0))
     seed = int(DRIFT_SEED) if DRIFT_SEED.isdigit() else None
-    app = create_app(MockConfig(**drift_options(["all"]), now=clock, ris_delay_s=0, drift_seed=seed))
+    app = create_app(MockConfig(**drift_options(["all"]), clock=clock, ris_delay_s=0, drift_seed=seed))
     with serve(app) as server:
         yield Live(server.url, app, clock)
 

@@ -6,9 +6,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import select
-import shutil
-import subprocess
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -21,8 +18,8 @@ from playwright.sync_api import Page, Playwright, expect
 from pypdf import PdfReader
 
 from carsat_pilot.site.browser import FoundBrowser, find_browser
-from mock_site import MockConfig, RunningServer, create_app, get_state, serve
-from tests.mock_site.helpers import NIR, PASSWORD, Clock
+from mock_site import Clock, MockConfig, RunningServer, create_app, get_state, serve
+from tests.mock_site.helpers import NIR, PASSWORD
 
 pytestmark = pytest.mark.e2e
 
@@ -46,7 +43,7 @@ class Live:
 @pytest.fixture
 def live() -> Iterator[Live]:
     clock = Clock(datetime.now().replace(microsecond=0))
-    app = create_app(MockConfig(now=clock, ris_delay_s=RIS_DELAY_S))
+    app = create_app(MockConfig(clock=clock, ris_delay_s=RIS_DELAY_S))
     with serve(app) as server:
         yield Live(app, server, clock)
 
@@ -217,37 +214,6 @@ def test_whole_journey_headless(page: Page, live: Live, tmp_path: Path) -> None:
 
 
 # --- headed, under a virtual display ----------------------------------------------------------
-@pytest.fixture
-def xvfb_display() -> Iterator[str]:
-    """Start our own Xvfb on a free display (it picks one and tells us through -displayfd)."""
-    executable = shutil.which("Xvfb")
-    if executable is None:
-        pytest.fail(
-            "Xvfb est introuvable : installez-le (apt-get install -y xvfb) pour lancer le test en mode fenêtré."
-        )
-    read_end, write_end = os.pipe()
-    process = subprocess.Popen(
-        [executable, "-displayfd", str(write_end), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    try:
-        ready, _, _ = select.select([read_end], [], [], 15)
-        number = os.read(read_end, 32).decode().strip() if ready else ""
-        if not number.isdigit():
-            pytest.fail("Xvfb n'a pas démarré (aucun numéro d'écran reçu en 15 s).")
-        yield f":{number}"
-    finally:
-        os.close(read_end)
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
 @pytest.fixture(scope="session")
 def found_browser() -> FoundBrowser:
     """The tool's own browser lookup. It may start Playwright to look for its Chromium,

@@ -8,12 +8,12 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from mock_site import Fault, MockConfig, create_app, get_state, serve
-from mock_site import app as app_module
+from mock_site import Clock, Fault, MockConfig, create_app, get_state, ris_service, serve
 from tests.mock_site.helpers import NIR, PASSWORD, RIS, STEP1, Site, page_text, parse
 
 
@@ -70,8 +70,8 @@ def test_404_page(site: Site) -> None:
 # --- latency and journal -----------------------------------------------------------------
 def test_latency_is_added_to_html_pages_only(make_site: Callable[..., Site], monkeypatch: pytest.MonkeyPatch) -> None:
     slept: list[float] = []
-    monkeypatch.setattr(app_module.time, "sleep", slept.append)
     site = make_site(latency_ms=150)
+    monkeypatch.setattr(site.state.config.clock, "pause", slept.append)
     site.client.get("/")
     assert slept == [0.15]
     site.client.get("/espace-personnel/inscription/communes?code_postal=75012")
@@ -96,7 +96,7 @@ def test_request_log_records_every_request(site: Site) -> None:
     ]
     assert log[0].query_string == "x=1"
     assert log[1].form == {"nir": "1850775123456", "mot_de_passe": "Secret2024x"}
-    assert log[0].time == site.clock()
+    assert log[0].time == site.clock.now()
 
 
 def test_forms_with_personal_data_are_posted_not_put_in_urls(site: Site) -> None:
@@ -223,7 +223,7 @@ def test_accounts_file(make_site: Callable[..., Site], tmp_path: Path) -> None:
         )
     )
     site = make_site(accounts_file=accounts)
-    assert site.state.accounts["2550814168025"].current_ris_date == site.clock().date()
+    assert site.state.accounts["2550814168025"].current_ris_date == site.clock.now().date()
     assert site.state.accounts[NIR].status == "pending"
     assert site.login("2550814168025", "Caen2024xy").status_code == 303
 
@@ -256,3 +256,26 @@ def test_config_defaults() -> None:
     assert config.already_asked_today == set() and config.unknown_nirs == set()
     assert config.cookie_banner and not config.otp_at_login
     assert MockConfig(unknown_nirs=["2 53 07 2a 073 004"]).unknown_nirs == {"253072A073004"}
+
+
+def test_the_clock_is_real_time_unless_moved_and_never_goes_back() -> None:
+    clock = MockConfig().clock
+    before = datetime.now()
+    assert before <= clock.now() <= datetime.now()
+    clock.advance(minutes=10)
+    assert clock.now() - datetime.now() > timedelta(minutes=9)
+    with pytest.raises(ValueError):
+        clock.advance(seconds=-1)
+    pinned = Clock(datetime(2018, 10, 7, 10, 0))
+    assert pinned.advance(days=1) == pinned.now() == datetime(2018, 10, 8, 10, 0)
+
+
+def test_the_ris_delay_runs_on_the_sites_clock_not_the_wall() -> None:
+    config = MockConfig(ris_delay_s=3600)
+    state = get_state(create_app(config))
+    account = state.add_account("1850775123456", "Secret2024x")
+    assert ris_service.request(state, account) == "accepted"
+    assert ris_service.view(state, account).waiting
+    config.clock.advance(seconds=3600)
+    view = ris_service.view(state, account)
+    assert not view.waiting and view.current == config.clock.now().date()

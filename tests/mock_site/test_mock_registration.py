@@ -353,7 +353,7 @@ def test_registration_creates_pending_account_and_sends_the_email(at_step3: Site
     # The seed: RIS of 07/10/2018, link valid until 22/10/2018 (15 days).
     assert "ce lien est valable jusqu'au 22/10/2018 inclus." in page_text(email.html)
     assert "22/10/2018" in email.text
-    assert account.link_valid_until == site.clock().date() + timedelta(days=15)
+    assert account.link_valid_until == site.clock.now().date() + timedelta(days=15)
 
 
 def test_link_validity_follows_the_config(make_site: Callable[..., Site]) -> None:
