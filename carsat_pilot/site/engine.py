@@ -71,6 +71,11 @@ HIGHLIGHT_JS = """el => {
   return el.value;
 }"""
 READ_BACK_JS = "el => { window.__cpStepField = el; return el.value; }"
+# A list's options as the person reads them, and whether the page has filled it yet.
+OPTIONS_JS = """el => {
+  const options = Array.from(el.options || []);
+  return [options.map(o => (o.label || o.text).trim()), options.some(o => o.value !== '')];
+}"""
 # After this long without the page, the person is told the site is slow.
 SLOW_NOTICE_MS = 3000
 # A click blocked by something over the page is retried this often while banners are
@@ -260,6 +265,21 @@ class Engine:
             self.emit("info", f"fenêtre fermée : {name}", interruption=name)
         return seen
 
+    def _look_and_find(
+        self, page: Page, candidates: Locator, dialog: re.Pattern[str] | None, *, snapshot: bool
+    ) -> tuple[pageprobe.Look, list[pageprobe.Place]]:
+        """`_look` and the candidates' places in one round trip."""
+        interruptions = self._interruptions if self.is_site_page(page) else []
+        try:
+            seen, found = pageprobe.look_and_find(candidates, interruptions, dialog, snapshot=snapshot)
+        except PlaywrightError:
+            if page.is_closed():
+                raise
+            return pageprobe.Look(), []  # a page between two documents: nothing to read yet
+        for name in seen.dismissed:
+            self.emit("info", f"fenêtre fermée : {name}", interruption=name)
+        return seen, found
+
     def is_site_page(self, page: Page) -> bool:
         """A page of the site being driven — not the mailbox (another site, or the
         replica's own /mailbox), not a page of another host."""
@@ -343,6 +363,12 @@ class Engine:
             found = pageprobe.places(candidates, dialog)
         except PlaywrightError:
             return None  # the page is changing: look again
+        return self._chosen(candidates, found, what=what, unique=unique, settled=settled)
+
+    @staticmethod
+    def _chosen(
+        candidates: Locator, found: list[pageprobe.Place], *, what: str, unique: bool, settled: bool
+    ) -> Locator | None:
         chosen, tier = pageprobe.choose(found)
         if not chosen or (tier not in pageprobe.NEAR and not settled):
             return None
@@ -358,7 +384,7 @@ class Engine:
                 "t => window.__cpWatch !== undefined && window.__cpWatch.last > t",
                 arg=seen.now,
                 timeout=slice_ms,
-                polling=100,
+                polling="raf",
             )
         except PlaywrightTimeout:
             pass
@@ -384,6 +410,32 @@ class Engine:
         stopped changing without the element is drift within DRIFT_GRACE_S, not after
         the whole time-out. With `previous_gone`, the previous step's fields must have
         left the page (a single-page site keeps them until it renders the next step)."""
+        return self._wait(
+            build,
+            timeout_s,
+            what=what,
+            watch_messages=watch_messages,
+            settle=settle,
+            dialog=dialog,
+            previous_gone=previous_gone,
+            unique=unique,
+        )[0]
+
+    def _wait(
+        self,
+        build: Build,
+        timeout_s: float,
+        *,
+        what: str,
+        watch_messages: bool = False,
+        settle: bool = True,
+        dialog: re.Pattern[str] | None = None,
+        previous_gone: bool = False,
+        unique: bool = True,
+        snapshot: bool = False,
+    ) -> tuple[Locator, pageprobe.Look]:
+        """`wait_for`, with the last look at the page. With `snapshot` (a click follows),
+        the look marks the page's texts old when the element is certain (`Look.marked`)."""
         deadline = time.monotonic() + timeout_s
         started = time.monotonic()
         said_slow = False
@@ -396,13 +448,13 @@ class Engine:
                 if not self.is_site_page(page) and page is not self._page:
                     continue  # the person's mailbox, or another site: never adopted
                 try:
-                    seen = self._look(page)
                     locator = build(page)
+                    seen, found = self._look_and_find(page, locator, dialog, snapshot=snapshot)
                     chosen = None
                     if seen.previous_gone or not previous_gone:
                         try:
-                            chosen = self.pick(
-                                locator, what=what, dialog=dialog, unique=unique, settled=self.settled(page, seen)
+                            chosen = self._chosen(
+                                locator, found, what=what, unique=unique, settled=self.settled(page, seen)
                             )
                             ambiguous = None
                         except AmbiguousMatch as exc:
@@ -410,7 +462,7 @@ class Engine:
                     if chosen is not None:
                         self.page = page
                         self.just_sent = None
-                        return chosen
+                        return chosen, seen
                     if watch_messages:
                         signal = self.decisive(self.classify(seen))
                         if signal is not None and self._act_on(page, signal, seen, reloads):
@@ -733,7 +785,9 @@ class Engine:
     def click(self, target: Target, *, optional: bool = False) -> None:
         timeout = OPTIONAL_WAIT_S if optional else (target.timeout_s or self.page_timeout_s)
         what = f"le bouton ou lien « {readable(target.name)} »"
-        locator = self.wait_for(self.clickable(target), timeout, what=what, watch_messages=not optional)
+        locator, seen = self._wait(
+            self.clickable(target), timeout, what=what, watch_messages=not optional, snapshot=True
+        )
         page = locator.page
         if target.sends_form:
             # From here the site's state changes: this click is never repeated by the tool.
@@ -741,7 +795,7 @@ class Engine:
             self.just_sent = readable(target.name)
         before = [p for p in self.context.pages if not p.is_closed()]
         url_before = page.url
-        self._press(locator, page, what)
+        self._press(locator, page, what, looked=seen.marked)
         if target.opens_page:
             self._follow_new_page(page, before, url_before)
 
@@ -749,13 +803,19 @@ class Engine:
         """Click an element already found for the step (banners dismissed first)."""
         self._press(locator, locator.page, what)
 
-    def _press(self, locator: Locator, page: Page, what: str) -> None:
+    def _press(self, locator: Locator, page: Page, what: str, *, looked: bool = False) -> None:
         """Click, with banners dismissed first. Something over the page that the tool
-        does not know (a dialog, a layer) is drift, never a click elsewhere."""
+        does not know (a dialog, a layer) is drift, never a click elsewhere. `looked`:
+        the look that found the element just did `_before_action`'s work (a banner shown
+        since is the locator handler's)."""
         blocked_since: float | None = None
         self.guard(page)
         while True:
-            self._before_action(page, sends=True)
+            if looked:
+                looked = False
+                self._last_action = time.monotonic()
+            else:
+                self._before_action(page, sends=True)
             self._clicked_since_load[id(page)] = True
             try:
                 locator.click(timeout=CLICK_SLICE_MS)
@@ -821,7 +881,7 @@ class Engine:
         field now holds, and make its form the step's own (one round trip for all)."""
         script = HIGHLIGHT_JS if self.overlay is not None else READ_BACK_JS
         try:
-            return str(field.evaluate(script))
+            return str(pageprobe.on_element(field, script) or "")
         except PlaywrightError:
             return ""  # a field gone with a page change: nothing to show or read back
 
@@ -831,7 +891,8 @@ class Engine:
         field = self.wait_for(
             self.labelled(label), self.page_timeout_s, what=f"la liste « {readable(label)} »", watch_messages=True
         )
-        if wait:
+        labels, filled = pageprobe.on_element(field, OPTIONS_JS) or ([], False)
+        if wait and not filled:
             try:
                 # The page fills the list (« Ville », after the postal code): wait for options.
                 field.page.wait_for_function(
@@ -841,19 +902,19 @@ class Engine:
                 )
             except PlaywrightTimeout:
                 pass  # an empty list: said below, with what the site offers
-        choice = self._choice_in_list(field, label, option)
+            labels, _filled = pageprobe.on_element(field, OPTIONS_JS) or ([], False)
+        choice = self._choice_in_list(field, label, option, labels)
         self.guard(field.page)
         self._last_action = time.monotonic()
         field.select_option(label=choice)
         self.highlight(field)
 
-    def _choice_in_list(self, field: Locator, label: str, option: str) -> str:
+    def _choice_in_list(self, field: Locator, label: str, option: str, labels: list[str]) -> str:
         """The site's option for the profile's value, compared tolerantly (« Saint-Denis-lès-
         Bourg » is « ST DENIS LES BOURG »); a value not in the list is chosen by the person
         among the page's own options (carsat_pilot.site.choices), never a dead end."""
         from carsat_pilot.site.choices import choose_in_list, match_option
 
-        labels: list[str] = field.evaluate("el => Array.from(el.options || []).map(o => (o.label || o.text).trim())")
         return match_option(option, labels) or choose_in_list(self, field, label, option)
 
     def check(self, label: str) -> None:
@@ -879,7 +940,7 @@ class Engine:
 
         what = f"le choix « {option} » de « {readable(group)} »"
         found = self.wait_for(build, self.page_timeout_s, what=what, watch_messages=True)
-        if found.evaluate("el => el.tagName") == "SELECT":
+        if pageprobe.on_element(found, "el => el.tagName") == "SELECT":
             self.select(group, option)
             return
         self.guard(found.page)

@@ -336,9 +336,14 @@ def _describe(exc: ValidationError, data: Any) -> str:
     return f"{', '.join(where) or 'racine'} : {message}"
 
 
+# libyaml's safe loader when PyYAML was built with it: the same documents, read ten times
+# faster (every command reads site.yaml and its flows before the first page).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _load_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except FileNotFoundError as exc:
         raise FlowError(f"Le fichier de parcours {path} est introuvable.") from exc
     except yaml.YAMLError as exc:

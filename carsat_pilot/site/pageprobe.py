@@ -55,14 +55,13 @@ const stepForm = () => {
 };
 """
 
-PROBE_JS = (
-    "(args) => {"
-    + _COMMON_JS
-    + r"""
+# One look at the page (`probe(args)`), as a function shared by the scripts below.
+_PROBE_FN = r"""
+const probe = (args) => {
   const st = window.__cp || (window.__cp = { dismissed: new WeakMap(), seen: new WeakSet() });
   const now = performance.now();
   const out = { now, dismissed: [], messages: [], quietMs: 0, ready: document.readyState === 'complete',
-                prevGone: true, dialogs: [] };
+                prevGone: true, dialogs: [], texts: [] };
   // 1. Interruptions: a button of a declared banner or dialog, inside the container that
   //    says the declared words — never a container holding the step's own form.
   const form = stepForm();
@@ -114,24 +113,33 @@ PROBE_JS = (
   const texts = root ? Array.from(root.querySelectorAll('h1,h2,h3,p,li,dd,[role=status]')) : [];
   for (const el of alerts) take(el, true);
   for (const el of texts) take(el, false);
-  if (args.snapshot) {
-    // Before a click: what is on the page now is the old answer, not the site's reply.
-    st.seen = new WeakSet([...alerts, ...texts]);
-  }
+  out.texts = [...alerts, ...texts];
   // 4. Settled: nothing changed in the page lately, and the previous step's fields gone.
   const w = window.__cpWatch;
   out.quietMs = w ? now - w.last : 0;
   const prev = window.__cpPrevField;
   out.prevGone = !prev || !prev.isConnected || !shown(prev);
   return out;
+};
+// Before a click: what is on the page now is the old answer, not the site's reply.
+const markOld = (look) => { window.__cp.seen = new WeakSet(look.texts); };
+"""
+
+PROBE_JS = (
+    "(args) => {"
+    + _COMMON_JS
+    + _PROBE_FN
+    + r"""
+  const out = probe(args);
+  if (args.snapshot) markOld(out);
+  delete out.texts;
+  return out;
 }"""
 )
 
 # For each candidate of a lookup: where it is, relative to the step.
-SCOPE_JS = (
-    "(els, args) => {"
-    + _COMMON_JS
-    + r"""
+_PLACES_FN = r"""
+const placesOf = (els, args) => {
   const form = stepForm();
   const dialogOk = args.dialog ? new RegExp(args.dialog, 'i') : null;
   return els.map(el => {
@@ -144,8 +152,33 @@ SCOPE_JS = (
       inDialog: !!d && !(dialogOk && dialogOk.test(fold(d.innerText))),
     };
   });
+};
+"""
+
+SCOPE_JS = "(els, args) => {" + _COMMON_JS + _PLACES_FN + "return placesOf(els, args); }"
+
+# The look and the lookup in one round trip. With `args.snapshot` (the caller clicks what
+# it finds), the page's texts are marked old only when the click is certain: exactly one
+# shown candidate in the step's form, else in the main content (see `choose`), none in a
+# dialog the tool does not know.
+LOOK_FIND_JS = (
+    "(els, args) => {"
+    + _COMMON_JS
+    + _PROBE_FN
+    + _PLACES_FN
+    + r"""
+  const out = probe(args);
+  const places = placesOf(els, args);
+  const usable = places.filter(p => p.shown && !p.inDialog);
+  const near = usable.filter(p => p.inForm);
+  const one = (near.length ? near : usable.filter(p => p.inMain)).length === 1;
+  out.marked = !!args.snapshot && one;
+  if (out.marked) markOld(out);
+  delete out.texts;
+  return { look: out, places };
 }"""
 )
+
 
 # Remembers the field just used as the step's own (its form scopes the next lookups).
 MARK_FIELD_JS = "el => { window.__cpStepField = el; }"
@@ -172,6 +205,8 @@ class Look:
     now: float = float("inf")  # the page's clock at the look (performance.now())
     ready: bool = False
     previous_gone: bool = True
+    # The page's texts were marked old at this look: the caller is about to click.
+    marked: bool = False
 
 
 def js_source(pattern: re.Pattern[str]) -> str:
@@ -191,7 +226,10 @@ def interruption_args(interruptions: list[Interruption]) -> list[dict[str, Any]]
 
 
 def look(page: Page, interruptions: list[dict[str, Any]], *, snapshot: bool = False) -> Look:
-    raw = page.evaluate(PROBE_JS, {"interruptions": interruptions, "snapshot": snapshot})
+    return _as_look(page.evaluate(PROBE_JS, {"interruptions": interruptions, "snapshot": snapshot}))
+
+
+def _as_look(raw: dict[str, Any]) -> Look:
     return Look(
         dismissed=list(raw["dismissed"]),
         messages=[
@@ -202,6 +240,7 @@ def look(page: Page, interruptions: list[dict[str, Any]], *, snapshot: bool = Fa
         now=float(raw["now"]),
         ready=bool(raw["ready"]),
         previous_gone=bool(raw["prevGone"]),
+        marked=bool(raw.get("marked", False)),
     )
 
 
@@ -216,10 +255,27 @@ class Place:
 
 def places(candidates: Locator, dialog: re.Pattern[str] | None = None) -> list[Place]:
     raw = candidates.evaluate_all(SCOPE_JS, {"dialog": js_source(dialog) if dialog else None})
-    return [
-        Place(bool(r["shown"]), bool(r["inForm"]), bool(r["inMain"]), bool(r["inDialog"]), bool(r["inHeader"]))
-        for r in raw
-    ]
+    return [_as_place(r) for r in raw]
+
+
+def look_and_find(
+    candidates: Locator,
+    interruptions: list[dict[str, Any]],
+    dialog: re.Pattern[str] | None = None,
+    *,
+    snapshot: bool = False,
+) -> tuple[Look, list[Place]]:
+    """One look at the page of `candidates` and where each candidate is, in one round
+    trip (a wait looks at the page many times: each round trip counts)."""
+    args = {"interruptions": interruptions, "dialog": js_source(dialog) if dialog else None, "snapshot": snapshot}
+    raw = candidates.evaluate_all(LOOK_FIND_JS, args)
+    return _as_look(raw["look"]), [_as_place(r) for r in raw["places"]]
+
+
+def _as_place(raw: dict[str, Any]) -> Place:
+    return Place(
+        bool(raw["shown"]), bool(raw["inForm"]), bool(raw["inMain"]), bool(raw["inDialog"]), bool(raw["inHeader"])
+    )
 
 
 # Where a candidate is, from the closest to the step to the farthest.
@@ -249,3 +305,9 @@ def choose(found: list[Place]) -> tuple[list[int], str]:
 
 def watch(context: BrowserContext) -> None:
     context.add_init_script(WATCH_SCRIPT)
+
+
+def on_element(element: Locator, script: str, arg: Any = None) -> Any:
+    """`script(el, arg)` run on the element in one round trip (Locator.evaluate costs
+    three: a handle, the call, its disposal); None when the element is gone."""
+    return element.evaluate_all(f"(els, arg) => els.length ? ({script})(els[0], arg) : null", arg)
