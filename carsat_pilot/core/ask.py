@@ -102,8 +102,15 @@ class Ask:
         of the input."""
         shown = _with_default(prompt, default) if default else prompt
         direct = self.direct and timeout_s is None
-        answer = self.console.input(f"{shown} ") if direct else self._read(shown, timeout_s)
+        answer = self._typed(shown, password=False) if direct else self._read(shown, timeout_s)
         return default if answer == "" else answer.strip()  # spaces are an answer, and checked
+
+    def _typed(self, prompt: str, *, password: bool) -> str:
+        """Asked by the terminal itself (Ctrl-D ends the input as a closed pipe does)."""
+        try:
+            return self.console.input(f"{prompt} ", password=password)
+        except EOFError:
+            raise InputEnded from None
 
     def _read(self, prompt: str, timeout_s: float | None) -> str:
         # The question on a line of its own, flushed before waiting: it must reach a pipe.
@@ -117,7 +124,7 @@ class Ask:
     def secret(self, prompt: str) -> str:
         """One line typed without echo (a pipe has no echo to hide); never stripped."""
         if self.direct:
-            return self.console.input(f"{prompt} ", password=True)
+            return self._typed(prompt, password=True)
         with self._no_echo():
             answer = self._read(prompt, None)
         return answer
@@ -175,8 +182,14 @@ class Ask:
             self.console.print(f"[red]Répondez par un des numéros proposés : {', '.join(choices)}.[/]")
         raise BadInput(f"Aucun choix valable après {MAX_TRIES} essais : la question est abandonnée.")
 
-    def menu(self, entries: Sequence[tuple[str, str]], prompt: str = "Votre choix (numéro) :") -> str:
+    def menu(
+        self,
+        entries: Sequence[tuple[str, str]],
+        prompt: str = "Votre choix (numéro) :",
+        *,
+        timeout_s: float | None = None,
+    ) -> str:
         """The entries listed (`key. label`, labels in markup), then the key chosen."""
         for key, label in entries:
             self.console.print(f"  {key}. {label}", soft_wrap=True)
-        return self.choose(prompt, [key for key, _ in entries])
+        return self.choose(prompt, [key for key, _ in entries], timeout_s=timeout_s)

@@ -11,7 +11,7 @@ from carsat_pilot.core.ask import Ask
 from carsat_pilot.core.errors import BadInput
 from carsat_pilot.desk.profiles import SavedProfile, saved_profiles
 from carsat_pilot.person.checks import check_nir, clean_nir
-from carsat_pilot.person.passwords import read_password
+from carsat_pilot.person.passwords import read_login_password, read_password
 from carsat_pilot.person.profile import Profile, mask_nir
 
 NIR_QUESTION = "N° de Sécurité sociale (13 premiers chiffres) :"
@@ -70,5 +70,5 @@ def ask_password(ask: Ask, person: AccompaniedPerson, *, creating: bool) -> str:
         if creating:
             person.password = read_password(person.profile, console=ask.console, ask=ask)
         else:
-            person.password = read_password(None, console=ask.console, ask=ask, confirm=False, check_rules=False)
+            person.password = read_login_password(ask)
     return person.password

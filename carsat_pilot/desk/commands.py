@@ -11,23 +11,16 @@ from rich.console import Console
 from rich.markup import escape
 
 from carsat_pilot.core.ask import Ask
-from carsat_pilot.core.errors import BadInput
 from carsat_pilot.desk import identify
 from carsat_pilot.desk.collect import ask_profile
 from carsat_pilot.desk.consent import ask_consent
 from carsat_pilot.desk.profiles import offer_profile_update
 from carsat_pilot.journeys import run as journeys
 from carsat_pilot.journeys.options import CommonOptions, build_run_options, check_waits
-from carsat_pilot.person.passwords import read_password
+from carsat_pilot.person.passwords import read_login_password, read_password
 from carsat_pilot.person.profile import check_profile, load_profile
 from carsat_pilot.record import masking
 from carsat_pilot.record.journal import Journal, Masker
-from carsat_pilot.site.hosts import same_site
-
-LINK_ELSEWHERE = (
-    "Ce lien ne mène pas au site de l'Assurance retraite : par sécurité il n'est pas "
-    "ouvert. Copiez le lien « Je confirme la création de mon espace personnel » de l'e-mail."
-)
 
 
 @dataclass
@@ -42,9 +35,6 @@ class Desk:
 
     def done(self, summary: str) -> None:
         self.console.print(f"[bold green]✔ {escape(summary)}[/]", soft_wrap=True)
-
-    def login_password(self) -> str:
-        return read_password(None, console=self.console, ask=self.ask, confirm=False, check_rules=False)
 
 
 def register(desk: Desk, common: CommonOptions, profile_path: Path | None, *, activate: bool) -> None:
@@ -76,9 +66,9 @@ def activate(
     the_link = identify.activation_link(desk.err_console, link, link_fd)
     the_nir = identify.person_nir(desk.err_console, desk.ask, profile, nir)
     options = build_run_options(common, desk.console, desk.ask)
-    if the_link is not None and not same_site(the_link, options.base_url):
-        raise BadInput(LINK_ELSEWHERE, "LINK")
-    password = desk.login_password()
+    if the_link is not None:
+        identify.check_link(the_link, options.base_url)
+    password = read_login_password(desk.ask)
     desk.done(journeys.activate(options, the_nir, password, the_link))
 
 
@@ -99,7 +89,7 @@ def fetch_ris(desk: Desk, common: CommonOptions, profile: Path | None, nir: str 
     check_waits(common.base_url, request.wait_s, None)
     options = build_run_options(common, desk.console, desk.ask)
     check_waits(options.base_url, request.wait_s, request.refresh_interval_s)
-    password = "" if request.franceconnect else desk.login_password()
+    password = "" if request.franceconnect else read_login_password(desk.ask)
     summary = journeys.fetch_ris(
         options,
         the_nir,

@@ -18,11 +18,24 @@ from carsat_pilot.person.checks import check_nir, clean_nir
 from carsat_pilot.person.passwords import LINK_ENV, NIR_ENV, take_secret
 from carsat_pilot.person.profile import load_nir_only
 from carsat_pilot.record import masking
+from carsat_pilot.site.hosts import same_site
 
 VISIBLE_ARGUMENT = (
     "⚠ {what} donné sur la ligne de commande est visible des autres utilisateurs de cet ordinateur "
     "(liste des processus, historique du shell) : {instead}"
 )
+
+
+LINK_ELSEWHERE = (
+    "Ce lien ne mène pas au site de l'Assurance retraite : par sécurité il n'est pas "
+    "ouvert. Copiez le lien « Je confirme la création de mon espace personnel » de l'e-mail."
+)
+
+
+def check_link(link: str, base_url: str) -> None:
+    """An activation link is opened only on the site it was sent from."""
+    if not same_site(link, base_url):
+        raise BadInput(LINK_ELSEWHERE, "LINK")
 
 
 def warn_visible(err_console: Console, what: str, instead: str) -> None:

@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING
 
 from rich.markup import escape
 
-from carsat_pilot.core.errors import BadInput, PilotError
+from carsat_pilot.core.errors import PilotError
+from carsat_pilot.desk.identify import check_link
 from carsat_pilot.desk.profiles import offer_profile_update
 from carsat_pilot.journeys import demo, doctor
 from carsat_pilot.journeys import run as journeys
 from carsat_pilot.journeys.options import RunOptions
 from carsat_pilot.record.state import StateStore
-from carsat_pilot.site.hosts import check_base_url, same_site
+from carsat_pilot.site.hosts import check_base_url
 
 if TYPE_CHECKING:
     from carsat_pilot.desk.accompanied import AccompaniedPerson
@@ -24,10 +25,6 @@ CHAIN_QUESTION = "Enchaîner avec l'activation (lien reçu par e-mail) dès l'in
 LINK_QUESTION = (
     "Collez le lien d'activation reçu par e-mail (« Je confirme la création de mon espace "
     "personnel »), puis Entrée (Entrée seule : il sera demandé pendant la démarche) :"
-)
-LINK_ELSEWHERE = (
-    "Ce lien ne mène pas au site de l'Assurance retraite : par sécurité il n'est pas "
-    "ouvert. Copiez le lien « Je confirme la création de mon espace personnel » de l'e-mail."
 )
 
 
@@ -80,8 +77,8 @@ class MenuEntries:
         self.session.ask_consent()
         person = self.session.person_with_nir()
         link = self.ask.line(escape(LINK_QUESTION))
-        if link and not same_site(link, options.base_url):
-            raise BadInput(LINK_ELSEWHERE, "LINK")
+        if link:
+            check_link(link, options.base_url)
         password = self.session.password(person, creating=False)
         self._done(journeys.activate(options, person.nir, password, link or None))
         self._offer_ris()

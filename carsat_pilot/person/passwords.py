@@ -293,6 +293,12 @@ def read_password(
         ) from None
 
 
+def read_login_password(ask: Ask) -> str:
+    """The password of an account that exists: from the environment or asked once, and
+    not held to our copy of the site's rules (they must not lock the person out)."""
+    return read_password(None, console=ask.console, ask=ask, confirm=False, check_rules=False)
+
+
 def _show_rules(console: Console, offer_generated: bool) -> None:
     console.print(
         "[bold]Mot de passe du site[/] : 8 à 20 lettres sans accent et chiffres, avec au moins "

@@ -99,7 +99,7 @@ class TerminalHuman(Human):
         entries = [(str(number), escape(option)) for number, option in enumerate(options, start=1)]
         entries.append(("0", "Aucune : arrêter ici (corriger le profil puis relancer)"))
         try:
-            answer = self.ask.menu(entries, "Votre choix (numéro), puis Entrée :")
+            answer = self.ask.menu(entries, "Votre choix (numéro), puis Entrée :", timeout_s=self.timeout_s)
         except (BadInput, TimedOut, InputEnded):
             return None  # nobody answers: the run stops, saying what the site offers
         return int(answer) - 1 if int(answer) else None
