@@ -11,6 +11,8 @@ journey was made with the person's agreement.
 
 from __future__ import annotations
 
+import fcntl
+import os
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
@@ -131,9 +133,6 @@ def wipe_person(
 
 def _remove_free_lock(path: Path) -> bool:
     """The person's lock file, left by a killed run: removed only if no run holds it."""
-    import fcntl
-    import os
-
     try:
         fd = os.open(path, os.O_RDWR | os.O_CLOEXEC | os.O_NOFOLLOW)
     except OSError:

@@ -8,11 +8,17 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from playwright.sync_api import sync_playwright
 from rich.console import Console
 from rich.table import Table
 
 from carsat_pilot.core.errors import PilotError
+from carsat_pilot.record.events import EventBus
+from carsat_pilot.site.actions import ACTIONS
 from carsat_pilot.site.browser import find_browser, has_display, open_context
+from carsat_pilot.site.engine import DryRunEnd, Engine
+from carsat_pilot.site.flowspec import load_flow, load_site
+from carsat_pilot.site.human import TerminalHuman
 
 # What the dry run "types": nothing is typed, but the flows' templates need values.
 PLACEHOLDERS = {
@@ -52,8 +58,6 @@ def run_checks(base_url: str, browser_path: str | None) -> list[Check]:
             "" if has_display() else "utilisez --human terminal, ou xvfb-run",
         )
     )
-    from playwright.sync_api import sync_playwright
-
     try:
         with sync_playwright() as playwright, open_context(playwright, found, headless=True) as context:
             checks.append(Check("Navigateur lancé", True, "démarre et s'arrête normalement"))
@@ -65,12 +69,6 @@ def run_checks(base_url: str, browser_path: str | None) -> list[Check]:
 
 
 def _walk(context: object, base_url: str, flow_name: str, label: str) -> Check:
-    from carsat_pilot.record.events import EventBus
-    from carsat_pilot.site.actions import ACTIONS
-    from carsat_pilot.site.engine import DryRunEnd, Engine
-    from carsat_pilot.site.flowspec import load_flow, load_site
-    from carsat_pilot.site.human import TerminalHuman
-
     quiet = Console(file=io.StringIO())
     engine = Engine(
         context,  # type: ignore[arg-type]

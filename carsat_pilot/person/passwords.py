@@ -15,6 +15,7 @@ all out of `os.environ` at start, before Playwright's driver or the browser is s
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import secrets
@@ -191,8 +192,6 @@ def _blank_initial_environment(names: list[str]) -> None:
     a libc exporting `environ` only; anything else is left as it is."""
     if not names or not sys.platform.startswith("linux"):
         return
-    import ctypes
-
     try:
         table = ctypes.POINTER(ctypes.c_void_p).in_dll(ctypes.CDLL(None), "environ")
     except (OSError, ValueError, AttributeError):  # pragma: no cover - not glibc/musl
