@@ -1,7 +1,7 @@
-"""The person's consent (seed, step 3): a mandataire may not register for someone else.
+"""The person's consent, asked by `register` and the guided session alike, journaled.
 
-Asked by `register` and by the guided session alike — one question, one refusal, one
-journal record — before any of the person's data is typed into the site.
+Seed, step 3: a mandataire may not register for someone else. One question, one
+refusal, one journal record — before any of the person's data is typed into the site.
 """
 
 from __future__ import annotations

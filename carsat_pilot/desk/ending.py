@@ -1,4 +1,4 @@
-"""The end of a guided session: the summary of what was done (and the printable
+"""What ends a guided session: the summary of what was done (and the printable
 récapitulatif), then the offer to erase the person's traces from this computer."""
 
 from __future__ import annotations

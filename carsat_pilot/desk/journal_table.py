@@ -1,4 +1,4 @@
-"""`carsat-pilot journal`: the last lines of the journal as a table (already masked)."""
+"""The journal's last lines as a table, already masked (`carsat-pilot journal`)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""`carsat-pilot demo`: the whole journey on a replica started inside this process (and
-the replica that `carsat-pilot mock-site` serves: this is the tool's one way to it).
+"""The whole journey on a replica started inside this process (`carsat-pilot demo`), and
+the replica that `carsat-pilot mock-site` serves — the tool's one way to the replica.
 
 With `--auto` the person's part is played from the replica's in-process state — the
 only place where a captcha answer is ever known to carsat-pilot, and only because the
