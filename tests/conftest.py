@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from carsat_pilot.site.browser import find_browser
 
@@ -18,6 +19,10 @@ from carsat_pilot.site.browser import find_browser
 # leave the machine, so every lookup except loopback fails at once.
 NO_NETWORK_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost"]
 XVFB_START_TIMEOUT_S = 15.0
+# The tests' own page assertions wait for what the page does by itself (a list filled by a
+# fetch, a step swapped in): Playwright's 5 s is short on a busy machine running the suite
+# on every core. Waiting longer costs nothing when the page is right.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")

@@ -96,14 +96,14 @@ def _instructs(fragment: str) -> Callable[[Page], bool]:
 
 
 def test_register_in_browser_mode_the_person_types_the_captcha_and_opens_the_email(
-    replica: Replica, home: Path, free_port: int, playwright: Playwright
+    replica: Replica, home: Path, devtools_port: int, playwright: Playwright
 ) -> None:
     profile = write_profile(home)
-    run = _register_in_browser(replica, profile, home, free_port, "--mailbox-url", f"{replica.url}/mailbox")
+    run = _register_in_browser(replica, profile, home, devtools_port, "--mailbox-url", f"{replica.url}/mailbox")
     browser: Browser | None = None
     try:
         run.expect(r"Recopiez le code de l'image")
-        browser = _attach(playwright, free_port, run)
+        browser = _attach(playwright, devtools_port, run)
         context = browser.contexts[0]
         # The overlay is shown in every tab of the tool; the person looks at the form's.
         page = _find_page(
@@ -154,7 +154,7 @@ def test_register_in_browser_mode_the_person_types_the_captcha_and_opens_the_ema
 
 
 def test_after_a_wrong_captcha_the_overlay_follows_what_the_person_does(
-    replica: Replica, home: Path, free_port: int, playwright: Playwright
+    replica: Replica, home: Path, devtools_port: int, playwright: Playwright
 ) -> None:
     """The flow's « again » instruction (« Code refusé par le site : recopiez la nouvelle
     image… ») is for the moment the site refuses, while the person reads the new image —
@@ -162,13 +162,13 @@ def test_after_a_wrong_captcha_the_overlay_follows_what_the_person_does(
     code, the tool goes on (the captcha instruction leaves the overlay) without first
     waiting out a page time-out for a captcha field that is no longer there."""
     profile = write_profile(home)
-    run = _register_in_browser(replica, profile, home, free_port, "--no-activate")
+    run = _register_in_browser(replica, profile, home, devtools_port, "--no-activate")
     browser: Browser | None = None
     told_in_page = told_in_terminal = moved_on = False
     said_then: list[str] = []
     try:
         run.expect(r"Recopiez le code de l'image")
-        browser = _attach(playwright, free_port, run)
+        browser = _attach(playwright, devtools_port, run)
         context = browser.contexts[0]
         page = _find_page(
             context,
@@ -231,7 +231,7 @@ def test_after_a_wrong_captcha_the_overlay_follows_what_the_person_does(
 
 
 def test_fetch_ris_with_franceconnect_in_browser_mode(
-    replica: Replica, home: Path, free_port: int, playwright: Playwright
+    replica: Replica, home: Path, devtools_port: int, playwright: Playwright
 ) -> None:
     replica.state.add_account(NIR, PASSWORD, active=True, ris_available=True)
     expected = replica.state.ris_pdf_bytes(NIR)
@@ -250,7 +250,7 @@ def test_fetch_ris_with_franceconnect_in_browser_mode(
             "browser",
             "--headless",
             "--devtools-port",
-            str(free_port),
+            str(devtools_port),
             "--refresh-interval",
             "1",
             "--yes",
@@ -261,7 +261,7 @@ def test_fetch_ris_with_franceconnect_in_browser_mode(
     browser: Browser | None = None
     try:
         run.expect(r"Connectez-vous avec FranceConnect")
-        browser = _attach(playwright, free_port, run)
+        browser = _attach(playwright, devtools_port, run)
         context = browser.contexts[0]
         page = _find_page(context, lambda p: "/franceconnect" in p.url, "the FranceConnect page")
         assert "FranceConnect" in _overlay(page)["instruction"]
@@ -288,12 +288,12 @@ def test_fetch_ris_with_franceconnect_in_browser_mode(
 
 
 def test_the_person_closing_the_browser_ends_with_exit_130_and_keeps_the_state(
-    replica: Replica, home: Path, free_port: int, playwright: Playwright
+    replica: Replica, home: Path, devtools_port: int, playwright: Playwright
 ) -> None:
     profile = write_profile(home)
-    run = _register_in_browser(replica, profile, home, free_port)
+    run = _register_in_browser(replica, profile, home, devtools_port)
     run.expect(r"Recopiez le code de l'image")
-    browser = _attach(playwright, free_port, run)
+    browser = _attach(playwright, devtools_port, run)
     for page in browser.contexts[0].pages:
         page.close()  # the person closes the window instead of typing the code
     browser.close()

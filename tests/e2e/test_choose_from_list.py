@@ -101,12 +101,12 @@ def test_in_the_terminal_the_person_picks_numbered_options_and_the_journey_finis
 
 
 def test_in_the_browser_the_person_picks_in_the_page_told_in_their_language(
-    replica: Replica, home: Path, free_port: int, playwright: Playwright
+    replica: Replica, home: Path, devtools_port: int, playwright: Playwright
 ) -> None:
     profile = _profile(home, ville="PERONNAS", complement="QUINQUIES", question=QUESTION_NOT_LISTED)
     run = ToolRun(
         ["register", "--profile", str(profile), "--base-url", replica.url, "--human", "browser", "--headless",
-         "--devtools-port", str(free_port), "--lang", "en", "--yes", "--no-activate"],
+         "--devtools-port", str(devtools_port), "--lang", "en", "--yes", "--no-activate"],
         isolated_env(home),
     )  # fmt: skip
     browser: Browser | None = None
@@ -121,7 +121,7 @@ def test_in_the_browser_the_person_picks_in_the_page_told_in_their_language(
 
     try:
         run.expect(r"Recopiez le code de l'image", timeout=90)
-        browser = _attach(playwright, free_port, run)
+        browser = _attach(playwright, devtools_port, run)
         context = browser.contexts[0]
         page = _find_page(
             context,

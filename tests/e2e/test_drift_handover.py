@@ -16,7 +16,6 @@ from tests.e2e.conftest import Replica
 from tests.e2e.harness import ToolRun, isolated_env, write_profile
 from tests.e2e.journey import EMAIL, NIR
 from tests.e2e.test_browser_mode import _attach, _find_page, _overlay
-from tests.e2e.test_headed import xvfb_display  # noqa: F401 - the fixture
 
 pytestmark = [pytest.mark.e2e, pytest.mark.headed]
 
@@ -25,7 +24,7 @@ RENAMED = "Vérifier mon adresse"
 
 @pytest.mark.parametrize("replica_config", [MockConfig(ris_delay_s=1.0, reword={"Valider votre voie": RENAMED})])
 def test_the_advisor_does_a_changed_step_by_hand_and_the_tool_resumes(
-    replica: Replica, home: Path, xvfb_display: str, free_port: int, playwright: Playwright  # noqa: F811
+    replica: Replica, home: Path, xvfb_display: str, devtools_port: int, playwright: Playwright
 ) -> None:
     env = isolated_env(home)
     env["DISPLAY"] = xvfb_display
@@ -39,7 +38,7 @@ def test_the_advisor_does_a_changed_step_by_hand_and_the_tool_resumes(
             "--human",
             "terminal",
             "--devtools-port",
-            str(free_port),
+            str(devtools_port),
             "--yes",
         ],
         env,
@@ -51,7 +50,7 @@ def test_the_advisor_does_a_changed_step_by_hand_and_the_tool_resumes(
     # Nothing was sent past the point where the page stopped matching.
     assert replica.state.registrations == []
 
-    browser = _attach(playwright, free_port, run)
+    browser = _attach(playwright, devtools_port, run)
     try:
         context = browser.contexts[0]
         page: Page = _find_page(context, lambda p: p.get_by_role("button", name=RENAMED).count() == 1, "the address")

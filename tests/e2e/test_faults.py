@@ -94,22 +94,27 @@ def test_an_error_right_after_the_ris_request_is_never_sent_again(home: Path) ->
 
 
 def test_an_expired_session_logs_in_again_and_goes_on(home: Path) -> None:
-    # The site's time moves as the tool goes, instead of the test waiting for it: once the
-    # RIS is asked, 301 s pass (the session has expired at the first refresh, the document
-    # is not ready); once the tool has logged in again, 300 s more (the document is ready).
-    config = MockConfig(ris_delay_s=600, session_expiry_s=300)
+    # The site's time moves as the tool goes, instead of the test waiting for it: at the
+    # tool's first refresh after asking, 301 s have passed (the session has expired, the
+    # document is not ready); once it has logged in again, 100 s more (the document is
+    # ready, the new session not old enough to expire).
+    config = MockConfig(ris_delay_s=400, session_expiry_s=300)
     app = create_app(config)
     state = get_state(app)
     moved: list[str] = []
 
-    @app.after_request
-    def time_passes(response: Response) -> Response:
-        if request.path == "/espace-personnel/services/ris/demande" and not moved:
+    @app.before_request
+    def the_wait_passes() -> None:  # before the page's own session check
+        refresh = request.method == "GET" and request.path.startswith("/espace-personnel/services/ris")
+        if state.ris_requests and refresh and not moved:
             moved.append("session expirée")
             config.clock.advance(seconds=301)
-        elif len(state.logins) >= 2 and moved == ["session expirée"]:
+
+    @app.after_request
+    def the_document_is_made(response: Response) -> Response:
+        if len(state.logins) >= 2 and moved == ["session expirée"]:
             moved.append("relevé prêt")
-            config.clock.advance(seconds=300)
+            config.clock.advance(seconds=100)
         return response
 
     with serve(app) as server:

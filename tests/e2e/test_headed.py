@@ -4,11 +4,7 @@ screen is an Xvfb display the test starts itself; the run is a whole `register`.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,45 +16,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.headed]
 
 NIR = "1850775123456"
 EMAIL = "jean.dupont@example.org"
-DISPLAYS = range(90, 121)
-START_TIMEOUT_S = 15.0
-
-
-@pytest.fixture
-def xvfb_display() -> Iterator[str]:
-    """A private X display (Xvfb), killed after the test."""
-    binary = shutil.which("Xvfb")
-    if binary is None:
-        pytest.fail("Xvfb n'est pas installé : le test du navigateur visible en a besoin (apt-get install xvfb).")
-    for number in DISPLAYS:
-        if Path(f"/tmp/.X{number}-lock").exists() or Path(f"/tmp/.X11-unix/X{number}").exists():
-            continue
-        proc = subprocess.Popen(
-            [binary, f":{number}", "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        socket_path = Path(f"/tmp/.X11-unix/X{number}")
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline and proc.poll() is None and not socket_path.exists():
-            time.sleep(0.05)  # bounded wait for the server's socket
-        if proc.poll() is not None:
-            continue  # another server took this number meanwhile: try the next one
-        if not socket_path.exists():
-            proc.kill()
-            proc.wait(timeout=10)
-            pytest.fail(f"Xvfb :{number} did not open its socket within {START_TIMEOUT_S:.0f} s")
-        try:
-            yield f":{number}"
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
-        return
-    pytest.fail(f"no free X display number in {DISPLAYS.start}..{DISPLAYS.stop - 1}")
 
 
 def _browser_version(port: int) -> dict[str, str]:
@@ -66,7 +23,7 @@ def _browser_version(port: int) -> dict[str, str]:
         return dict(json.loads(response.read().decode("utf-8")))
 
 
-def test_a_headed_register_under_xvfb(replica: Replica, home: Path, xvfb_display: str, free_port: int) -> None:
+def test_a_headed_register_under_xvfb(replica: Replica, home: Path, xvfb_display: str, devtools_port: int) -> None:
     env = isolated_env(home)
     env.pop("DISPLAY", None)
     env["DISPLAY"] = xvfb_display
@@ -81,14 +38,14 @@ def test_a_headed_register_under_xvfb(replica: Replica, home: Path, xvfb_display
             "--human",
             "terminal",
             "--devtools-port",
-            str(free_port),
+            str(devtools_port),
             "--yes",
         ],
         env,
     )
     run.expect(r"saisissez.*captcha")
     # The browser the tool opened is a real, visible one (not the headless shell).
-    version = _browser_version(free_port)
+    version = _browser_version(devtools_port)
     assert "Headless" not in version.get("Browser", "") + version.get("User-Agent", ""), version
     run.send(replica.state.latest_captcha_answer())
     run.expect(r"lien d'activation")
@@ -104,7 +61,7 @@ def test_a_headed_register_under_xvfb(replica: Replica, home: Path, xvfb_display
 
 
 def test_keep_open_leaves_the_browser_to_the_advisor_after_a_refusal(
-    home: Path, xvfb_display: str, free_port: int, playwright: object
+    home: Path, xvfb_display: str, devtools_port: int, playwright: object
 ) -> None:
     from mock_site import MockConfig, create_app, get_state, serve
 
@@ -124,7 +81,7 @@ def test_keep_open_leaves_the_browser_to_the_advisor_after_a_refusal(
                 "--human",
                 "terminal",
                 "--devtools-port",
-                str(free_port),
+                str(devtools_port),
                 "--yes",
                 "--keep-open",
             ],
@@ -135,7 +92,7 @@ def test_keep_open_leaves_the_browser_to_the_advisor_after_a_refusal(
         line = run.expect(r"reste ouvert", timeout=60)
         assert "Déjà fait par carsat-pilot" in line
         # The advisor finishes by hand, then closes the window: the tool ends with the refusal.
-        browser = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{free_port}")  # type: ignore[attr-defined]
+        browser = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{devtools_port}")  # type: ignore[attr-defined]
         for page in browser.contexts[0].pages:
             page.close()
         browser.close()

@@ -8,18 +8,21 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from tests.e2e import procs
 from tests.e2e.harness import ToolRun, isolated_env
 
 
-def test_mock_site_serves_the_replica_with_its_knobs(home: Path, free_port: int) -> None:
+def test_mock_site_serves_the_replica_with_its_knobs(home: Path) -> None:
+    # --port 0: the system picks a free port and the command says which (no port guessed).
     run = ToolRun(
-        ["mock-site", "--port", str(free_port), "--fail", "/portail-info:1:maintenance", "--ris-delay", "5"],
+        ["mock-site", "--port", "0", "--fail", "/portail-info:1:maintenance", "--ris-delay", "5"],
         isolated_env(home),
     )
     try:
         line = run.expect(r"http://127\.0\.0\.1:\d+", timeout=30)
         url = re.search(r"http://127\.0\.0\.1:\d+", line).group(0)  # type: ignore[union-attr]
-        assert url.endswith(f":{free_port}")
+        port = int(url.rpartition(":")[2])
+        assert port != 0 and procs.listening(port) == [procs.LOOPBACK_V4], "the address said is not the one served"
         with urllib.request.urlopen(url + "/") as response:
             assert "Pas encore d'espace personnel" in response.read().decode()
         # The --fail knob: the first page under /portail-info is the maintenance page.

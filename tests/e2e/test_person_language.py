@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, Playwright
 from tests.e2e.conftest import Replica
 from tests.e2e.harness import ToolRun, isolated_env, write_profile
 from tests.e2e.test_browser_mode import _attach, _find_page, _overlay
-from tests.e2e.test_headed import _browser_version, xvfb_display  # noqa: F401 - the Xvfb fixture
+from tests.e2e.test_headed import _browser_version
 
 pytestmark = pytest.mark.e2e
 
@@ -69,7 +69,7 @@ def _shadow_bar(page: Page) -> dict[str, str]:
 
 
 def test_a_headed_session_in_arabic_overlay_right_to_left_and_a_bilingual_recap(
-    replica: Replica, home: Path, xvfb_display: str, free_port: int, playwright: Playwright  # noqa: F811
+    replica: Replica, home: Path, xvfb_display: str, devtools_port: int, playwright: Playwright
 ) -> None:
     env = isolated_env(home)
     env["DISPLAY"] = xvfb_display
@@ -79,7 +79,7 @@ def test_a_headed_session_in_arabic_overlay_right_to_left_and_a_bilingual_recap(
     recap_path = home / "recapitulatif.html"
     run = ToolRun(
         ["session", "--base-url", replica.url, "--human", "terminal", "--lang", "ar", "--summary", str(recap_path),
-         "--devtools-port", str(free_port)],
+         "--devtools-port", str(devtools_port)],
         env,
     )  # fmt: skip
     browser: Browser | None = None
@@ -100,9 +100,9 @@ def test_a_headed_session_in_arabic_overlay_right_to_left_and_a_bilingual_recap(
         run.expect(r"lien d'activation", timeout=90)
 
         # The person looks at the headed browser: the banner speaks Arabic, right to left.
-        version = _browser_version(free_port)
+        version = _browser_version(devtools_port)
         assert "Headless" not in version.get("Browser", "") + version.get("User-Agent", ""), version
-        browser = _attach(playwright, free_port, run)
+        browser = _attach(playwright, devtools_port, run)
         context = browser.contexts[0]
         page = _find_page(
             context,
@@ -111,9 +111,10 @@ def test_a_headed_session_in_arabic_overlay_right_to_left_and_a_bilingual_recap(
         )
         state = _overlay(page)
         assert state["lang"] == "ar" and state["dir"] == "rtl"
-        assert ARABIC.search(state["instruction"]) and "« Je confirme la création de mon espace personnel »" in state[
-            "instruction"
-        ]
+        assert (
+            ARABIC.search(state["instruction"])
+            and "« Je confirme la création de mon espace personnel »" in state["instruction"]
+        )
         host = page.evaluate(
             "() => { const h = document.querySelector('carsat-pilot-overlay');"
             " return h && [h.getAttribute('dir'), h.getAttribute('lang')]; }"

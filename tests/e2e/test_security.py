@@ -56,10 +56,10 @@ def _run_folders(home: Path) -> list[Path]:
 
 # ------------------------------------------------------------------ 1. secrets in one process
 def test_no_child_process_holds_the_password_and_remote_assistance_is_loopback_only(
-    replica: Replica, home: Path, free_port: int
+    replica: Replica, home: Path, devtools_port: int
 ) -> None:
     password = _unique_password()
-    run = _register(replica, home, "--devtools-port", str(free_port), password=password)
+    run = _register(replica, home, "--devtools-port", str(devtools_port), password=password)
     run.expect(CAPTCHA)
     children = procs.descendants(run.proc.pid)
     names = {procs.name(pid) for pid in children}
@@ -77,13 +77,16 @@ def test_no_child_process_holds_the_password_and_remote_assistance_is_loopback_o
     assert [pid for pid in children if b"CARSAT_PILOT_PASSWORD=" in procs.environ(pid)] == []
     assert b"HOME=" in procs.environ(run.proc.pid)  # the check reads what it should
     # Remote assistance: on loopback only, and said in the journal.
-    assert procs.listening(free_port) and set(procs.listening(free_port)) <= {procs.LOOPBACK_V4, procs.LOOPBACK_V6}
+    assert procs.listening(devtools_port) and set(procs.listening(devtools_port)) <= {
+        procs.LOOPBACK_V4,
+        procs.LOOPBACK_V6,
+    }
     run.send(replica.state.latest_captcha_answer())
     run.expect(r"lien d'activation", timeout=90)
     run.send(replica.state.latest_email(EMAIL).activation_link)
     assert run.finish() == 0, run.output
     journal = (home / "data" / "carsat-pilot" / "journal.jsonl").read_text(encoding="utf-8")
-    assert f"port DevTools {free_port} ouvert sur 127.0.0.1 seulement" in journal
+    assert f"port DevTools {devtools_port} ouvert sur 127.0.0.1 seulement" in journal
 
 
 def test_activate_with_the_link_on_standard_input_shows_no_token_in_any_command_line(
