@@ -15,7 +15,17 @@ import typer
 from rich.console import Console
 
 from carsat_pilot.core.errors import BadInput, ExitCode, PilotError
-from carsat_pilot.core.i18n import shipped_languages
+from carsat_pilot.desk.cli_options import (
+    BaseUrl,
+    BrowserPath,
+    DownloadDir,
+    Headless,
+    ProfileOpt,
+    SlowMo,
+    Verbose,
+    Wait,
+    journey_options,
+)
 from carsat_pilot.site.hosts import OFFICIAL_SITE
 
 if TYPE_CHECKING:
@@ -36,58 +46,6 @@ console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-# ---------------------------------------------------------------- shared options
-BaseUrl = Annotated[
-    str,
-    typer.Option("--base-url", help="Adresse du site (par défaut le vrai site ; sinon le site d'exercice local)."),
-]
-Headless = Annotated[
-    bool, typer.Option("--headless", help="Navigateur invisible (par défaut visible s'il y a un écran).")
-]
-HumanOpt = Annotated[
-    str | None,
-    typer.Option("--human", help="Où la personne répond : browser (dans la page) ou terminal."),
-]
-BrowserPath = Annotated[str | None, typer.Option("--browser-path", help="Chemin d'un navigateur Chromium ou Chrome.")]
-Yes = Annotated[
-    bool,
-    typer.Option("--yes", help="La personne est présente et d'accord : confirmer sans poser les questions."),
-]
-KeepOpen = Annotated[
-    bool, typer.Option("--keep-open", help="En cas d'erreur, laisser le navigateur ouvert pour finir à la main.")
-]
-Lang = Annotated[
-    str,
-    typer.Option(
-        "--lang",
-        help="Langue de la personne : bandeau, consignes et récapitulatif, à côté du français "
-        f"({', '.join(shipped_languages())} ; fr par défaut). Le terminal reste en français.",
-    ),
-]
-Verbose = Annotated[bool, typer.Option("--verbose", help="Plus de détails (et la trace technique en cas d'erreur).")]
-ProfileOpt = Annotated[Path | None, typer.Option("--profile", help="Fichier profil TOML de la personne.")]
-Fresh = Annotated[bool, typer.Option("--fresh", help="Ignorer ce qui a déjà été fait (état enregistré).")]
-SlowMo = Annotated[int, typer.Option("--slow-mo", help="Ralentir chaque action (ms), pour expliquer à la personne.")]
-DownloadDir = Annotated[
-    Path | None, typer.Option("--download-dir", help="Dossier où enregistrer le relevé (par défaut Documents/RIS).")
-]
-Wait = Annotated[
-    float, typer.Option("--wait", help="Attente maximale du relevé demandé, en secondes (15 min par défaut).")
-]
-DebugArtifacts = Annotated[
-    Path | None,
-    typer.Option(
-        "--debug-artifacts", help="Dossier où enregistrer des captures (champs saisis masqués) pour le support."
-    ),
-]
-# Remote assistance and the tests' "person" attach to the tool's own browser through it:
-# loopback only, and with the real site only when the advisor says yes (journeys.browser_session.devtools_consent).
-DevtoolsPort = Annotated[int | None, typer.Option("--devtools-port", hidden=True)]
-MailboxUrl = Annotated[
-    str | None,
-    typer.Option("--mailbox-url", help="Adresse de la messagerie de la personne, ouverte dans un nouvel onglet."),
-]
 
 
 def _print_traceback() -> None:
@@ -151,35 +109,26 @@ def handles_errors(command: F) -> F:
 # ---------------------------------------------------------------- commands
 @app.command()
 @handles_errors
+@journey_options("fresh", "slow_mo", "mailbox_url", "debug_artifacts")
 def register(
+    common: dict[str, Any],
     profile: ProfileOpt = None,
-    base_url: BaseUrl = OFFICIAL_SITE,
-    headless: Headless = False,
-    human: HumanOpt = None,
-    browser_path: BrowserPath = None,
-    yes: Yes = False,
-    keep_open: KeepOpen = False,
-    lang: Lang = "fr",
-    verbose: Verbose = False,
-    fresh: Fresh = False,
-    slow_mo: SlowMo = 0,
-    mailbox_url: MailboxUrl = None,
     no_activate: Annotated[
         bool, typer.Option("--no-activate", help="S'arrêter après l'inscription, sans attendre le lien d'activation.")
     ] = False,
-    devtools_port: DevtoolsPort = None,
-    debug_artifacts: DebugArtifacts = None,
 ) -> None:
     """Créer l'espace personnel de la personne (puis l'activer avec le lien reçu)."""
     from carsat_pilot.desk import commands
     from carsat_pilot.journeys.options import CommonOptions
 
-    commands.register(_desk(), CommonOptions.pick(locals()), profile, activate=not no_activate)
+    commands.register(_desk(), CommonOptions(**common), profile, activate=not no_activate)
 
 
 @app.command()
 @handles_errors
+@journey_options("debug_artifacts")
 def activate(
+    common: dict[str, Any],
     link: Annotated[
         str | None,
         typer.Argument(
@@ -199,27 +148,19 @@ def activate(
             "--nir", help="N° de Sécurité sociale (13 chiffres), si pas de profil (visible : préférez --profile)."
         ),
     ] = None,
-    base_url: BaseUrl = OFFICIAL_SITE,
-    headless: Headless = False,
-    human: HumanOpt = None,
-    browser_path: BrowserPath = None,
-    yes: Yes = False,
-    keep_open: KeepOpen = False,
-    lang: Lang = "fr",
-    verbose: Verbose = False,
-    devtools_port: DevtoolsPort = None,
-    debug_artifacts: DebugArtifacts = None,
 ) -> None:
     """Finir l'inscription avec le lien reçu par e-mail."""
     from carsat_pilot.desk import commands
     from carsat_pilot.journeys.options import CommonOptions
 
-    commands.activate(_desk(), CommonOptions.pick(locals()), link, link_fd, profile, nir)
+    commands.activate(_desk(), CommonOptions(**common), link, link_fd, profile, nir)
 
 
 @app.command("fetch-ris")
 @handles_errors
+@journey_options("fresh", "slow_mo", "debug_artifacts")
 def fetch_ris(
+    common: dict[str, Any],
     profile: ProfileOpt = None,
     nir: Annotated[
         str | None,
@@ -242,25 +183,13 @@ def fetch_ris(
             help="Premier intervalle entre deux rafraîchissements (s, 10 minimum sur le vrai site).",
         ),
     ] = 10.0,
-    base_url: BaseUrl = OFFICIAL_SITE,
-    headless: Headless = False,
-    human: HumanOpt = None,
-    browser_path: BrowserPath = None,
-    yes: Yes = False,
-    keep_open: KeepOpen = False,
-    lang: Lang = "fr",
-    verbose: Verbose = False,
-    fresh: Fresh = False,
-    slow_mo: SlowMo = 0,
-    devtools_port: DevtoolsPort = None,
-    debug_artifacts: DebugArtifacts = None,
 ) -> None:
     """Se connecter et télécharger le Relevé Individuel de Situation (le demander s'il le faut)."""
     from carsat_pilot.desk import commands
     from carsat_pilot.journeys.options import CommonOptions
 
     request = commands.RisRequest(download_dir, wait, accept_archived, franceconnect, refresh_interval)
-    commands.fetch_ris(_desk(), CommonOptions.pick(locals()), profile, nir, request)
+    commands.fetch_ris(_desk(), CommonOptions(**common), profile, nir, request)
 
 
 @app.command()
@@ -374,17 +303,9 @@ def _no_command(ctx: typer.Context) -> None:
 
 @app.command()
 @handles_errors
+@journey_options("slow_mo", "mailbox_url")
 def session(
-    base_url: BaseUrl = OFFICIAL_SITE,
-    headless: Headless = False,
-    human: HumanOpt = None,
-    browser_path: BrowserPath = None,
-    yes: Yes = False,
-    keep_open: KeepOpen = False,
-    lang: Lang = "fr",
-    verbose: Verbose = False,
-    slow_mo: SlowMo = 0,
-    mailbox_url: MailboxUrl = None,
+    common: dict[str, Any],
     download_dir: DownloadDir = None,
     wait: Wait = 900.0,
     summary: Annotated[
@@ -398,13 +319,11 @@ def session(
         bool,
         typer.Option("--wipe", help="À la fin, effacer sans demander le profil, l'état et le relevé de la personne."),
     ] = False,
-    devtools_port: DevtoolsPort = None,
 ) -> None:
     """Séance guidée : créer l'espace, l'activer, obtenir le relevé, vérifier, s'entraîner (menu)."""
     from carsat_pilot.desk.session import SessionConfig, run_configured
 
-    config = SessionConfig.pick(locals())
-    config.wait_s, config.summary_path = wait, summary
+    config = SessionConfig(**common, download_dir=download_dir, wait_s=wait, summary_path=summary, wipe=wipe)
     code = run_configured(console, config)
     if code:
         raise typer.Exit(code)
