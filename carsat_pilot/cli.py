@@ -20,6 +20,7 @@ from carsat_pilot.desk.cli_options import (
     BrowserPath,
     DownloadDir,
     Headless,
+    NirOpt,
     ProfileOpt,
     SlowMo,
     Verbose,
@@ -142,12 +143,7 @@ def activate(
         typer.Option("--link-fd", help="Lire le lien sur ce descripteur de fichier (par exemple 3 avec 3<lien.txt)."),
     ] = None,
     profile: ProfileOpt = None,
-    nir: Annotated[
-        str | None,
-        typer.Option(
-            "--nir", help="N° de Sécurité sociale (13 chiffres), si pas de profil (visible : préférez --profile)."
-        ),
-    ] = None,
+    nir: NirOpt = None,
 ) -> None:
     """Finir l'inscription avec le lien reçu par e-mail."""
     from carsat_pilot.desk import commands
@@ -162,12 +158,7 @@ def activate(
 def fetch_ris(
     common: dict[str, Any],
     profile: ProfileOpt = None,
-    nir: Annotated[
-        str | None,
-        typer.Option(
-            "--nir", help="N° de Sécurité sociale (13 chiffres), si pas de profil (visible : préférez --profile)."
-        ),
-    ] = None,
+    nir: NirOpt = None,
     download_dir: DownloadDir = None,
     wait: Wait = 900.0,
     accept_archived: Annotated[

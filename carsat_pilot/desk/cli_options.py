@@ -47,6 +47,12 @@ Lang = Annotated[
 ]
 Verbose = Annotated[bool, typer.Option("--verbose", help="Plus de détails (et la trace technique en cas d'erreur).")]
 ProfileOpt = Annotated[Path | None, typer.Option("--profile", help="Fichier profil TOML de la personne.")]
+NirOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--nir", help="N° de Sécurité sociale (13 chiffres), si pas de profil (visible : préférez --profile)."
+    ),
+]
 Fresh = Annotated[bool, typer.Option("--fresh", help="Ignorer ce qui a déjà été fait (état enregistré).")]
 SlowMo = Annotated[int, typer.Option("--slow-mo", help="Ralentir chaque action (ms), pour expliquer à la personne.")]
 DownloadDir = Annotated[
