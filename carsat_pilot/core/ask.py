@@ -54,9 +54,13 @@ class Lines:
         return self._thread is not None
 
     def _pump(self) -> None:
-        for line in self._stream or ():
-            self._lines.put(line.rstrip("\r\n"))
-        self._lines.put(None)  # the end of the input
+        try:
+            for line in self._stream or ():
+                self._lines.put(line.rstrip("\r\n"))
+        except (OSError, ValueError):  # closed, or not text: nobody can answer through it
+            pass
+        finally:
+            self._lines.put(None)  # the end of the input
 
     def _start(self) -> None:
         if self._thread is None:
@@ -88,7 +92,8 @@ class Ask:
 
     def __init__(self, console: Console, stream: IO[str] | None = None) -> None:
         self.console = console
-        self.terminal = stream is None and sys.stdin is not None and sys.stdin.isatty()
+        stdin = sys.stdin if stream is None and sys.stdin is not None and not sys.stdin.closed else None
+        self.terminal = stdin is not None and stdin.isatty()
         self.lines = Lines(stream if stream is not None else sys.stdin)
 
     @property

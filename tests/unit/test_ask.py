@@ -121,3 +121,11 @@ def test_the_login_steps_are_found_by_their_titles() -> None:
     assert step_named(load_flow("fetch_ris"), SERVICES_PAGE)[1].title == SERVICES_PAGE
     with pytest.raises(LookupError, match="no step titled"):
         step_named(login, "Une page qui n'existe pas")
+
+
+def test_a_closed_input_is_the_end_of_the_input_not_a_hang() -> None:
+    closed = io.StringIO("oui\n")
+    closed.close()
+    ask = Ask(Console(file=io.StringIO()), closed)
+    with pytest.raises(InputEnded):
+        ask.line("Votre choix :", timeout_s=5)
