@@ -9,17 +9,19 @@ from typing import TYPE_CHECKING
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from carsat_pilot.core.errors import BadInput
-from carsat_pilot.site.engine import OPTIONAL_WAIT_S, ActionFn, PageNotRecognized
+from carsat_pilot.site.acting import Acting
+from carsat_pilot.site.engine import ActionFn
 from carsat_pilot.site.flowspec import Target
+from carsat_pilot.site.page_errors import PageNotRecognized
 from carsat_pilot.site.textmatch import fold, readable, words
+from carsat_pilot.site.waiting import OPTIONAL_WAIT_S
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
-    from carsat_pilot.site.engine import Engine
 
 
-def date_of_birth(engine: Engine, params: Mapping[str, str], optional: bool) -> None:
+def date_of_birth(engine: Acting, params: Mapping[str, str], optional: bool) -> None:
     """The birth date as the site asks it: three boxes (JJ / MM / AAAA) in one labelled
     group, or a single box taking JJ/MM/AAAA."""
     day, month, year = params["value"].split("/")
@@ -44,7 +46,7 @@ def date_of_birth(engine: Engine, params: Mapping[str, str], optional: bool) -> 
         engine.highlight(single)
 
 
-def confirm_address(engine: Engine, params: Mapping[str, str], optional: bool) -> None:
+def confirm_address(engine: Acting, params: Mapping[str, str], optional: bool) -> None:
     """« Valider votre voie »: the site may answer with its normalized form of the address.
     Show the advisor what it changed, then accept it."""
     engine.click(Target(name=params["validate"]))
@@ -86,13 +88,13 @@ def confirm_address(engine: Engine, params: Mapping[str, str], optional: bool) -
     engine.press(button, f"le bouton « {readable(params['accept'])} »")
 
 
-def heading_shown(engine: Engine, heading: str) -> bool:
+def heading_shown(engine: Acting, heading: str) -> bool:
     if not heading:
         return False
     return engine.saying(heading)(engine.page).filter(visible=True).count() > 0
 
 
-def _proposal_text(engine: Engine, heading: str, button: Locator) -> str:
+def _proposal_text(engine: Acting, heading: str, button: Locator) -> str:
     """The normalized address as the site writes it, read from the region that holds the
     accept button (its heading and buttons left out)."""
     try:
@@ -106,7 +108,7 @@ def _proposal_text(engine: Engine, heading: str, button: Locator) -> str:
     return " ".join(line for line in lines if not any(w in fold(line) for w in noise))
 
 
-def approve(engine: Engine, params: Mapping[str, str], optional: bool) -> None:
+def approve(engine: Acting, params: Mapping[str, str], optional: bool) -> None:
     """Approve before submit: show what was typed (secrets hidden) and let the person
     confirm or stop to correct the profile. `--yes` skips the question."""
     if engine.recap is not None:

@@ -18,15 +18,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from carsat_pilot.core.errors import SiteRefused, TimedOut
 from carsat_pilot.core.i18n import N_
 from carsat_pilot.record import masking
+from carsat_pilot.site.pages import PageSession
 from carsat_pilot.site.textmatch import fold, readable
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator
 
-    from carsat_pilot.site.engine import Engine
 
 # La Poste's abbreviations of the words that begin town names (norme AFNOR NF Z 10-011).
 _ABBREVIATIONS = {"saint": "st", "sainte": "ste", "saints": "sts", "saintes": "stes"}
@@ -109,14 +111,14 @@ def offered_options(field: Locator) -> list[str]:
     return [str(o["label"]) for o in found if o["value"] != "" or not o["label"]]
 
 
-def _variable(engine: Engine, typed: str) -> str:
+def _variable(engine: PageSession, typed: str) -> str:
     for name, value in engine.variables.items():
         if name not in _SECRET and value == typed:
             return name
     return ""
 
 
-def choose_in_list(engine: Engine, field: Locator, label: str, typed: str) -> str:
+def choose_in_list(engine: PageSession, field: Locator, label: str, typed: str) -> str:
     """The person's choice among the page's own options for a value not in the list."""
     offered = offered_options(field)
     what = readable(label)
@@ -153,10 +155,9 @@ def choose_in_list(engine: Engine, field: Locator, label: str, typed: str) -> st
     return chosen
 
 
-def _in_page(engine: Engine, field: Locator, instruction: str, question: str, offered: list[str]) -> str:
+def _in_page(engine: PageSession, field: Locator, instruction: str, question: str, offered: list[str]) -> str:
     """Browser mode: the person picks in the page (the overlay says so); the advisor may
     also type the option's number in the terminal."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     human = engine.human
     engine.emit("waiting_human", instruction, handover="choice")

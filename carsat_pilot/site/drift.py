@@ -25,11 +25,11 @@ from carsat_pilot.core.errors import Drift, TimedOut
 from carsat_pilot.core.files import write_private
 from carsat_pilot.record import masking
 from carsat_pilot.site.flowspec import Expect, Flow, Step
+from carsat_pilot.site.waiting import Waiting
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
-    from carsat_pilot.site.engine import Engine
 
 # Between two looks for a later step's page, the advisor's Entrée is checked.
 LOOK_S = 1.0
@@ -59,7 +59,7 @@ def mask_snapshot(snapshot: str, personal: Iterable[str]) -> str:
     return text
 
 
-def write_report(engine: Engine, step: Step, exc: Drift, folder: Path | None = None) -> Path | None:
+def write_report(engine: Waiting, step: Step, exc: Drift, folder: Path | None = None) -> Path | None:
     """The drift report, private (0600); None when the page cannot be read any more."""
     try:
         page = engine.page
@@ -100,7 +100,7 @@ def write_report(engine: Engine, step: Step, exc: Drift, folder: Path | None = N
     return write_private(path, body, exclusive=True)
 
 
-def stop_on_drift(engine: Engine, step: Step, exc: Drift) -> Drift:
+def stop_on_drift(engine: Waiting, step: Step, exc: Drift) -> Drift:
     """Headless, or nobody to act: one sentence, exit 4, and the report's place."""
     path = write_report(engine, step, exc)
     where = f" Rapport pour les mainteneurs : {path}." if path else ""
@@ -141,7 +141,7 @@ def handover_message(step: Step, expected: str) -> str:
     )
 
 
-def hand_over_drift(engine: Engine, flow: Flow, index: int, exc: Drift) -> tuple[int, int]:
+def hand_over_drift(engine: Waiting, flow: Flow, index: int, exc: Drift) -> tuple[int, int]:
     """Let the advisor do the step by hand; return where to resume (step, action)."""
     step = flow.steps[index]
     points = resume_points(flow, index, engine.action_index)
@@ -181,7 +181,7 @@ def hand_over_drift(engine: Engine, flow: Flow, index: int, exc: Drift) -> tuple
     )
 
 
-def _union(engine: Engine, points: list[ResumePoint]) -> Callable[[Page], Locator]:
+def _union(engine: Waiting, points: list[ResumePoint]) -> Callable[[Page], Locator]:
     builders = [engine.saying(p.words) for p in points]
 
     def build(page: Page) -> Locator:
@@ -193,7 +193,7 @@ def _union(engine: Engine, points: list[ResumePoint]) -> Callable[[Page], Locato
     return build
 
 
-def _shows(engine: Engine, point: ResumePoint) -> bool:
+def _shows(engine: Waiting, point: ResumePoint) -> bool:
     try:
         return engine.saying(point.words)(engine.page).filter(visible=True).count() > 0
     except PlaywrightError:

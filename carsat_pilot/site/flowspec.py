@@ -118,14 +118,16 @@ class Select(Strict):
     optional: bool = False
 
 
-class CheckSpec(Strict):
+class TickSpec(Strict):
+    """A box to tick, by its label."""
+
     label: Pattern
 
     _p = field_validator("label")(_check_words)
 
 
-class Check(Strict):
-    check: CheckSpec
+class Tick(Strict):
+    check: TickSpec
     optional: bool = False
 
 
@@ -176,7 +178,9 @@ class HumanSpec(Strict):
     params: dict[str, str] = Field(default_factory=dict)
 
 
-class Human(Strict):
+class HandOver(Strict):
+    """The person's part of a step (`human:` in a flow)."""
+
     human: HumanSpec
 
 
@@ -199,10 +203,10 @@ _ACTION_TYPES: dict[str, type[Strict]] = {
     "click": Click,
     "fill": Fill,
     "select": Select,
-    "check": Check,
+    "check": Tick,
     "choose": Choose,
     "expect": Expect,
-    "human": Human,
+    "human": HandOver,
     "call": Call,
     "record": Record,
 }
@@ -220,10 +224,10 @@ Action = Annotated[
     | Annotated[Click, Tag("click")]
     | Annotated[Fill, Tag("fill")]
     | Annotated[Select, Tag("select")]
-    | Annotated[Check, Tag("check")]
+    | Annotated[Tick, Tag("check")]
     | Annotated[Choose, Tag("choose")]
     | Annotated[Expect, Tag("expect")]
-    | Annotated[Human, Tag("human")]
+    | Annotated[HandOver, Tag("human")]
     | Annotated[Call, Tag("call")]
     | Annotated[Record, Tag("record")],
     Discriminator(

@@ -13,16 +13,16 @@ from typing import TYPE_CHECKING
 from playwright.sync_api import Error as PlaywrightError
 
 from carsat_pilot.core.errors import BadInput, PilotError, SiteRefused, TimedOut
-from carsat_pilot.site.engine import PageNotRecognized
+from carsat_pilot.site.acting import Acting
 from carsat_pilot.site.flowspec import HumanSpec, Target
 from carsat_pilot.site.hosts import same_site
 from carsat_pilot.site.human import TerminalHuman
+from carsat_pilot.site.page_errors import PageNotRecognized
 from carsat_pilot.site.textmatch import words
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
-    from carsat_pilot.site.engine import Engine
 
 CAPTCHA_ATTEMPTS = 5
 # In browser mode the engine looks for a pasted link between two looks at the pages.
@@ -36,11 +36,11 @@ def _param(spec: HumanSpec, key: str) -> str:
         raise PilotError(f"Le passage de main « {spec.kind} » n'indique pas « {key} ».") from exc
 
 
-def _marker(engine: Engine, pattern: str) -> Callable[[Page], Locator]:
+def _marker(engine: Acting, pattern: str) -> Callable[[Page], Locator]:
     return engine.saying(pattern)
 
 
-def _instruct(engine: Engine, spec: HumanSpec, text: str | None = None) -> None:
+def _instruct(engine: Acting, spec: HumanSpec, text: str | None = None) -> None:
     message = engine.render(text or spec.say)
     engine.emit("waiting_human", message, handover=spec.kind)
     if engine.overlay is not None:
@@ -48,13 +48,21 @@ def _instruct(engine: Engine, spec: HumanSpec, text: str | None = None) -> None:
     engine.human.tell(message)
 
 
-def _done(engine: Engine, spec: HumanSpec) -> None:
+def _done(engine: Acting, spec: HumanSpec) -> None:
     engine.emit("human_done", spec.kind, handover=spec.kind)
     if engine.overlay is not None:
         engine.overlay.clear_instruction()
 
 
-def run_handover(engine: Engine, spec: HumanSpec) -> None:
+def _person_acts_until(engine: Acting, spec: HumanSpec, build: Callable[[Page], Locator], what: str) -> None:
+    """The person does the step in the browser; the tool waits, as long as a person may
+    take (a quiet page is the person reading, not a changed site), for the page after it."""
+    _instruct(engine, spec)
+    engine.wait_for(build, engine.human.timeout_s, what=what, watch_messages=True, settle=False, unique=False)
+    _done(engine, spec)
+
+
+def run_handover(engine: Acting, spec: HumanSpec) -> None:
     handlers = {
         "captcha": captcha,
         "activation_link": activation_link,
@@ -65,7 +73,7 @@ def run_handover(engine: Engine, spec: HumanSpec) -> None:
 
 
 # ------------------------------------------------------------------------ captcha
-def _wait_after_submit(engine: Engine, spec: HumanSpec, timeout_s: float) -> bool:
+def _wait_after_submit(engine: Acting, spec: HumanSpec, timeout_s: float) -> bool:
     """True when the next page came; False on a wrong code. Other messages raise."""
     try:
         engine.wait_for(
@@ -84,7 +92,7 @@ def _wait_after_submit(engine: Engine, spec: HumanSpec, timeout_s: float) -> boo
     return True
 
 
-def _captcha_image(engine: Engine, spec: HumanSpec) -> bytes:
+def _captcha_image(engine: Acting, spec: HumanSpec) -> bytes:
     image_re = words(_param(spec, "image"))
     image = engine.wait_for(
         lambda p: p.get_by_role("img", name=image_re),
@@ -97,7 +105,7 @@ def _captcha_image(engine: Engine, spec: HumanSpec) -> bytes:
     return image.screenshot()
 
 
-def captcha(engine: Engine, spec: HumanSpec) -> None:
+def captcha(engine: Acting, spec: HumanSpec) -> None:
     submit = Target(name=_param(spec, "submit"))
     field = _param(spec, "field")
     if engine.human.mode == "browser":
@@ -121,14 +129,14 @@ def captcha(engine: Engine, spec: HumanSpec) -> None:
     )
 
 
-def _focus(engine: Engine, field: str) -> None:
+def _focus(engine: Acting, field: str) -> None:
     try:
         engine.wait_for(engine.labelled(field), engine.page_timeout_s, what="le champ du code").focus()
     except PilotError:
         pass  # the person can still click in the field
 
 
-def _captcha_in_browser(engine: Engine, spec: HumanSpec, field: str) -> None:
+def _captcha_in_browser(engine: Acting, spec: HumanSpec, field: str) -> None:
     deadline = time.monotonic() + engine.human.timeout_s
     _instruct(engine, spec)
     _focus(engine, field)
@@ -146,7 +154,7 @@ def _captcha_in_browser(engine: Engine, spec: HumanSpec, field: str) -> None:
     )
 
 
-def _wait_until_message_gone(engine: Engine, deadline: float) -> None:
+def _wait_until_message_gone(engine: Acting, deadline: float) -> None:
     """The wrong-code message stays until the person sends the form again: wait for that
     very element to go (a page load detaches it) before looking at the result again."""
     signal = engine.last_signal
@@ -165,7 +173,7 @@ def _wait_until_message_gone(engine: Engine, deadline: float) -> None:
 
 
 # ------------------------------------------------------------------- activation link
-def activation_link(engine: Engine, spec: HumanSpec) -> None:
+def activation_link(engine: Acting, spec: HumanSpec) -> None:
     """Get the e-mailed link: typed in the terminal, or followed in the tool's browser."""
     if engine.variables.get("activation_link"):
         return  # `carsat-pilot activate LINK`: the link came with the command
@@ -178,7 +186,7 @@ def activation_link(engine: Engine, spec: HumanSpec) -> None:
     _activation_in_browser(engine, spec)
 
 
-def accept_link(engine: Engine, link: str) -> None:
+def accept_link(engine: Acting, link: str) -> None:
     link = link.strip().strip("<>\"'")
     if not same_site(link, engine.base_url):
         raise BadInput(
@@ -188,7 +196,7 @@ def accept_link(engine: Engine, link: str) -> None:
     engine.variables["activation_link"] = link
 
 
-def _activation_in_browser(engine: Engine, spec: HumanSpec) -> None:
+def _activation_in_browser(engine: Acting, spec: HumanSpec) -> None:
     mailbox = spec.params.get("mailbox_url") or engine.variables.get("mailbox_url", "")
     page = engine.new_page()
     if mailbox:
@@ -218,7 +226,7 @@ def _activation_in_browser(engine: Engine, spec: HumanSpec) -> None:
 
 
 # ------------------------------------------------------------------ one-time code
-def one_time_code(engine: Engine, spec: HumanSpec) -> None:
+def one_time_code(engine: Acting, spec: HumanSpec) -> None:
     """Some sites send a code by e-mail or SMS after the password: only when asked."""
     asked_re = words(_param(spec, "asked"))
     next_marker = _marker(engine, _param(spec, "next"))
@@ -232,16 +240,7 @@ def one_time_code(engine: Engine, spec: HumanSpec) -> None:
     if not engine.page.get_by_text(asked_re).first.is_visible():
         return  # no code asked: already in
     if engine.human.mode == "browser":
-        _instruct(engine, spec)
-        engine.wait_for(
-            next_marker,
-            engine.human.timeout_s,
-            what="l'espace personnel",
-            watch_messages=True,
-            settle=False,
-            unique=False,
-        )
-        _done(engine, spec)
+        _person_acts_until(engine, spec, next_marker, "l'espace personnel")
         return
     engine.emit("waiting_human", "code", handover="one_time_code")
     code = engine.human.one_time_code()
@@ -251,17 +250,8 @@ def one_time_code(engine: Engine, spec: HumanSpec) -> None:
 
 
 # ------------------------------------------------------------------ FranceConnect
-def franceconnect(engine: Engine, spec: HumanSpec) -> None:
+def franceconnect(engine: Acting, spec: HumanSpec) -> None:
     """The person logs in on FranceConnect; the tool goes on when the espace is back."""
     if engine.human.mode == "terminal":
         raise BadInput("FranceConnect se fait dans le navigateur : relancez avec --human browser.")
-    _instruct(engine, spec)
-    engine.wait_for(
-        _marker(engine, _param(spec, "next")),
-        engine.human.timeout_s,
-        what="le retour dans l'espace personnel",
-        watch_messages=True,
-        settle=False,
-        unique=False,
-    )
-    _done(engine, spec)
+    _person_acts_until(engine, spec, _marker(engine, _param(spec, "next")), "le retour dans l'espace personnel")

@@ -2,7 +2,7 @@
 RIS page, and the back-off before retrying a page the site failed to serve.
 
 Both are courtesy towards a public service, not waits for the page (those are always
-on events). They wait on a threading.Event so Ctrl-C and a shutdown end them at once.
+on events). Ctrl-C ends them at once, like any wait of the main thread.
 """
 
 from __future__ import annotations
@@ -10,15 +10,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-_stop = threading.Event()
+# Nothing sets it: waiting on it with a time-out is the pause itself (the code waits on
+# events only; this is the one event that never comes).
+_COURTESY = threading.Event()
 
 
 def pause(seconds: float, on_tick: Callable[[float], None] | None = None) -> None:
     """Wait `seconds`, calling `on_tick(remaining)` about once a second for a countdown."""
     remaining = seconds
-    while remaining > 0 and not _stop.is_set():
+    while remaining > 0:
         step = min(1.0, remaining)
-        _stop.wait(step)
+        _COURTESY.wait(step)
         remaining -= step
         if on_tick is not None:
             on_tick(max(0.0, remaining))

@@ -10,17 +10,17 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from carsat_pilot.core.errors import Interrupted, SiteUnavailable
 from carsat_pilot.site.pacing import backoff_delays, pause
+from carsat_pilot.site.pages import PageSession
+from carsat_pilot.site.signals import SiteSignal
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
-
-    from carsat_pilot.site.engine import Engine, SiteSignal
 
 PAGE_ATTEMPTS = 4
 UNAVAILABLE_ADVICE = "Le site est peut-être en maintenance : réessayez dans une heure environ."
 
 
-def goto_with_retries(engine: Engine, url: str) -> None:
+def goto_with_retries(engine: PageSession, url: str) -> None:
     """Open `url`; on a time-out, a 5xx or a maintenance page, wait and load it again.
 
     Only page loads (GET) come here: a form that changes the site's state is never sent
@@ -56,7 +56,7 @@ def goto_with_retries(engine: Engine, url: str) -> None:
     )
 
 
-def reload_after_outage(engine: Engine, page: Page, signal: SiteSignal, attempt: int) -> None:
+def reload_after_outage(engine: PageSession, page: Page, signal: SiteSignal, attempt: int) -> None:
     """A page reached by a plain load shows an outage: wait, then load it again; after
     PAGE_ATTEMPTS tries, stop with the site's words and when to come back."""
     if attempt >= PAGE_ATTEMPTS:

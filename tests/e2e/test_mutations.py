@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from carsat_pilot.site.flowspec import Call, Check, Choose, Click, Fill, Human, Select, load_flow
+from carsat_pilot.site.flowspec import Call, Choose, Click, Fill, HandOver, Select, Tick, load_flow
 from carsat_pilot.site.textmatch import PART, alternatives, readable
 from mock_site import MockConfig
 from tests.e2e.conftest import Replica
@@ -65,7 +65,7 @@ def _words_of(action: object) -> list[tuple[str, str]]:
             return [("fill", spec.label)]
         case Select(select=spec):
             return [("select", spec.label)]
-        case Check(check=spec):
+        case Tick(check=spec):
             return [("check", spec.label)]
         case Choose(choose=spec):
             return [("choose", spec.group)]
@@ -75,7 +75,7 @@ def _words_of(action: object) -> list[tuple[str, str]]:
             return [("click", params["validate"]), ("click", params["accept"])]
         case Call(call="ris", params=params):
             return [("click", params["request"]), ("click", params["refresh"]), (DOWNLOAD_KEY, params["download"])]
-        case Human(human=spec) if spec.kind == "captcha":
+        case HandOver(human=spec) if spec.kind == "captcha":
             return [("fill", spec.params["field"]), ("click", spec.params["submit"])]
     return []
 
@@ -88,7 +88,7 @@ def all_mutants() -> list[Mutant]:
         flow = load_flow(flow_name)
         for step in flow.steps:
             for action in step.do:
-                if isinstance(action, Human) and action.human.kind in NOT_SHOWN:
+                if isinstance(action, HandOver) and action.human.kind in NOT_SHOWN:
                     continue
                 for key, words in _words_of(action):
                     wholes = frozenset(a for a in alternatives(words) if not (a.startswith(PART) or a.endswith(PART)))
