@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
+import threading
 from pathlib import Path
 
 from mock_site import DRIFT_KNOBS, MockConfig, UnknownDrift, create_app, drift_options, parse_reword, serve
@@ -58,8 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         changes = config.drift_names() + [f"« {old} » → « {new} »" for old, new in config.reword.items()]
         print("Dérives actives : " + ", ".join(changes))
     try:
-        while True:
-            time.sleep(3600)
+        threading.Event().wait()  # serve until Ctrl-C (the server runs in its own thread)
     except KeyboardInterrupt:
         server.stop()
     return 0
