@@ -34,7 +34,9 @@ PERSON_PATTERNS: dict[str, re.Pattern[str]] = {
 # working in the tree: not the tool's.
 SOURCES = {"carsat_pilot", "mock_site", "tests", "flows", "docs", "bench"}
 SOURCE_SUFFIXES = {".py", ".pyi", ".md", ".yaml", ".yml", ".cfg", ".ini", ".po", ".pot", ".mo"}
-RIS_NAME = re.compile(r"[^\s\"'<>]*RIS_[A-Za-z0-9_-]*\.pdf")
+# Tried only where a word starts (the look-behind): from every position of a long run of
+# non-separators, as in a browser's binary cache, the search was quadratic and ran for hours.
+RIS_NAME = re.compile(r"(?<![^\s\"'<>])[^\s\"'<>]*RIS_[A-Za-z0-9_-]*\.pdf")
 
 
 def _walk(root: Path) -> Iterator[Path]:
