@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from carsat_pilot.core.errors import TimedOut
 from carsat_pilot.site.engine import Engine, PageNotRecognized
 from carsat_pilot.site.flowspec import Flow, Step, load_flow
 
 HOME_PAGE = "Page d'accueil"  # flows/login.yaml: where the usual way in is looked for
 SERVICES_PAGE = "Mes services"  # flows/fetch_ris.yaml: where a new login goes back to
+RIS_PAGE = "Mon relevé de carrière tous régimes"  # flows/fetch_ris.yaml: the step after it
 
 
 def step_named(flow: Flow, title: str) -> tuple[int, Step]:
@@ -63,6 +65,22 @@ class Login:
         """After a session expired: logged in again, on the services page (a request
         already sent is not repeated)."""
         self.log_in()
+        if self._back_on_the_ris_page():
+            return
         number, services = step_named(self.services, SERVICES_PAGE)
         only = self.services.model_copy(update={"steps": [services]})
         self.engine.run(only, first_step=self.services_first_step + number - 1, total=self.total)
+
+    def _back_on_the_ris_page(self) -> bool:
+        """A site may send a new login straight back to the page the session expired on
+        (`?suite=`): then the services page is not shown, and looking for it would be
+        taken for drift. Its heading, not any text: the services page links to it by the
+        same words."""
+        _number, ris_step = step_named(self.services, RIS_PAGE)
+        if not ris_step.page:
+            return False
+        try:
+            self.engine.expect(None, ris_step.page, None, optional=True)
+        except (PageNotRecognized, TimedOut):
+            return False
+        return True
