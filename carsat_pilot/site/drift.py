@@ -41,6 +41,29 @@ _URL_QUERY = re.compile(r"(/url: [^?\s#]*)[?#]\S*")
 _NIR_LIKE = re.compile(r"\b[12]\s?\d{2}\s?\d{2}\s?(?:\d{2}|2A|2B)\s?\d{3}\s?\d{3}(?:\s?\d{2})?\b", re.I)
 _EMAIL_LIKE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE_LIKE = re.compile(r"(?:\+33\s?|0)[1-9](?:[\s.]?\d{2}){4}")
+# The page's free text (paragraphs, list items, cells…) is the person's as often as the
+# site's: « Bonjour Jean DUPONT » greets them on every espace page, and a fetch-ris by NIR
+# alone does not know their name to mask it. A maintainer needs the page's headings,
+# links, buttons, fields and messages (kept); of free text, only how much there was.
+_FREE_TEXT = re.compile(
+    r"^(\s*- (?:paragraph|text|strong|emphasis|listitem|term|definition|cell|gridcell|row|generic|blockquote"
+    r"|caption|code|time|mark|note|insertion|deletion|subscript|superscript))"
+    r'(?: ("(?:[^"\\]|\\.)*"))?(\s*\[[^\]]*\])?(?:(:) ?(.*))?$',
+    re.M,
+)
+
+
+def _shape(text: str) -> str:
+    count = len(text.strip().strip('"').split())
+    return f"[{count} mot{'s' if count > 1 else ''} de texte libre]"
+
+
+def _free_text_shape(line: re.Match[str]) -> str:
+    role, name, attributes, colon, content = line.groups()
+    shown = role + (f' "{_shape(name)}"' if name else "") + (attributes or "")
+    if colon:
+        shown += ":" + (f" {_shape(content)}" if content else "")
+    return shown
 
 
 def reports_dir() -> Path:
@@ -48,9 +71,11 @@ def reports_dir() -> Path:
 
 
 def mask_snapshot(snapshot: str, personal: Iterable[str]) -> str:
-    """The page's accessibility tree with nothing of the person: field values, the
-    person's own data wherever it shows, URL parameters (an activation token)."""
+    """The page's accessibility tree with nothing of the person: field values, free text
+    (its length only), the person's own data wherever it shows, URL parameters (an
+    activation token)."""
     text = _FIELD_VALUE.sub(rf"\1: {MASK}", snapshot)
+    text = _FREE_TEXT.sub(_free_text_shape, text)
     text = _URL_QUERY.sub(r"\1?…", text)
     for value in sorted({v.strip() for v in personal if v and len(v.strip()) >= 2}, key=len, reverse=True):
         text = re.sub(re.escape(value), MASK, text, flags=re.I)
