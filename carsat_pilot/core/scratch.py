@@ -27,7 +27,7 @@ def temp_root() -> Path:
     return Path(tempfile.gettempdir())
 
 
-def _try_lock(path: Path) -> int | None:
+def try_lock(path: Path) -> int | None:
     """An open, exclusively locked descriptor of `path`, or None when another process holds it."""
     try:
         fd = os.open(path, os.O_RDWR | os.O_CLOEXEC | os.O_NOFOLLOW)
@@ -114,7 +114,7 @@ def sweep(root: Path | None = None) -> list[Path]:
         if not _mine(entry):
             continue
         if entry.name.startswith(PREFIX):
-            fd = _try_lock(entry / LOCK_NAME)
+            fd = try_lock(entry / LOCK_NAME)
             if fd is None:
                 continue  # a live run (or not ours to judge)
             try:

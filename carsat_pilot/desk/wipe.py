@@ -11,14 +11,13 @@ journey was made with the person's agreement.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
 from carsat_pilot.core.errors import BadInput
-from carsat_pilot.core.scratch import sweep
+from carsat_pilot.core.scratch import sweep, try_lock
 from carsat_pilot.person.checks import clean_nir
 from carsat_pilot.person.profile import mask_nir
 from carsat_pilot.record.journal import journal_path
@@ -133,12 +132,10 @@ def wipe_person(
 
 def _remove_free_lock(path: Path) -> bool:
     """The person's lock file, left by a killed run: removed only if no run holds it."""
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CLOEXEC | os.O_NOFOLLOW)
-    except OSError:
+    fd = try_lock(path)
+    if fd is None:
         return False
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         path.unlink()
     except OSError:
         return False
