@@ -16,6 +16,7 @@ from carsat_pilot.record import masking
 from carsat_pilot.record.artifacts import WARNING, Artifacts
 from carsat_pilot.record.events import EventBus
 from carsat_pilot.record.journal import Journal
+from carsat_pilot.record.masking import Masker
 from carsat_pilot.record.state import StateStore
 from carsat_pilot.record.view import TerminalView
 from carsat_pilot.site.actions import ACTIONS
@@ -88,12 +89,7 @@ def browser_session(
     and the run gets a private temporary folder (profile, downloads, the browser's
     temporary files) that is removed at the end — or at the next start after a kill."""
     found = find_browser(options.browser_path)
-    masker = masking.learn(variables, nir=nir)
-    bus = EventBus()
-    view = TerminalView(options.console, verbose=options.verbose, masker=masker)
-    bus.subscribe(view)
-    journal = Journal(masker, options.journal_path)
-    bus.subscribe(journal)
+    bus, view, journal = _listeners(options, masking.learn(variables, nir=nir))
     store = StateStore(nir, options.state_folder, fresh=options.fresh)
     extra = _browser_args(options, journal)
     headless = options.headless or not has_display()
@@ -138,6 +134,16 @@ def browser_session(
         finally:
             view.close()
             options.human.close()
+
+
+def _listeners(options: RunOptions, masker: Masker) -> tuple[EventBus, TerminalView, Journal]:
+    """The run's events, told to the terminal and written to the journal, both masked."""
+    bus = EventBus()
+    view = TerminalView(options.console, verbose=options.verbose, masker=masker)
+    bus.subscribe(view)
+    journal = Journal(masker, options.journal_path)
+    bus.subscribe(journal)
+    return bus, view, journal
 
 
 def _artifacts(options: RunOptions, engine: Engine) -> Artifacts | None:
