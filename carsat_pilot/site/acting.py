@@ -89,11 +89,17 @@ class Acting(Waiting):
             else:
                 self._before_action(page, sends=True)
             self._clicked_since_load[id(page)] = True
+            navigations = self._navigations.get(id(page), 0)
             try:
                 locator.click(timeout=CLICK_SLICE_MS)
                 self._last_action = time.monotonic()
                 return
             except PlaywrightTimeout as exc:
+                if self._navigations.get(id(page), 0) > navigations:
+                    # The click went through: the slice ran out while Playwright waited
+                    # for the page it asked for (a slow site). Never clicked twice.
+                    self._last_action = time.monotonic()
+                    return
                 blocked_since = blocked_since or time.monotonic()
                 self._drift_if_blocked(locator, page, what, blocked_since, exc)
 

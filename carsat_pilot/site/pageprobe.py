@@ -22,12 +22,15 @@ if TYPE_CHECKING:
     from carsat_pilot.site.flowspec import Interruption
 
 # Installed in every document before the site's own scripts: the time of the last change
-# of the page (a node added, removed or its text changed), so "settled" can be told.
+# of the page (a node added, removed or its text changed), so "settled" can be told. Times
+# are on the wall clock (timeOrigin + now), not the document's own: a wait that began in
+# the previous document must see the next one's first change as later.
 WATCH_SCRIPT = """
 (() => {
-  const st = window.__cpWatch = { last: performance.now() };
+  const clock = () => performance.timeOrigin + performance.now();
+  const st = window.__cpWatch = { last: clock() };
   // The document itself is watched: a page that rewrites its whole content keeps it.
-  const start = () => new MutationObserver(() => { st.last = performance.now(); })
+  const start = () => new MutationObserver(() => { st.last = clock(); })
     .observe(document, { childList: true, subtree: true, characterData: true, attributes: true,
               attributeFilter: ['hidden', 'class', 'aria-hidden', 'disabled', 'open'] });
   start();
@@ -59,7 +62,7 @@ const stepForm = () => {
 _PROBE_FN = r"""
 const probe = (args) => {
   const st = window.__cp || (window.__cp = { dismissed: new WeakMap(), seen: new WeakSet() });
-  const now = performance.now();
+  const now = performance.timeOrigin + performance.now();
   const out = { now, dismissed: [], messages: [], quietMs: 0, ready: document.readyState === 'complete',
                 prevGone: true, dialogs: [], texts: [] };
   // 1. Interruptions: a button of a declared banner or dialog, inside the container that
@@ -202,7 +205,9 @@ class Look:
     messages: list[Message] = field(default_factory=list)
     unknown_dialogs: list[str] = field(default_factory=list)
     quiet_ms: float = 0.0
-    now: float = float("inf")  # the page's clock at the look (performance.now())
+    # The page's clock at the look (wall clock, ms). A look that failed (the page between
+    # two documents) is at 0: any document's first change is later.
+    now: float = 0.0
     ready: bool = False
     previous_gone: bool = True
     # The page's texts were marked old at this look: the caller is about to click.

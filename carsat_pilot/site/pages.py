@@ -72,6 +72,7 @@ class PageSession:
         self._nav_method: dict[int, str] = {}
         self._clicked_since_load: dict[int, bool] = {}
         self._loading: dict[int, int] = {}
+        self._navigations: dict[int, int] = {}  # documents asked for, by page
         self._last_action = 0.0
         # The name of a state-changing form just sent, until the site's answer is seen.
         self.just_sent: str | None = None
@@ -121,6 +122,7 @@ class PageSession:
             self._loading[key] = self._loading.get(key, 0) + 1
             if request.is_navigation_request() and request.frame == page.main_frame:
                 self._nav_method[key] = request.method
+                self._navigations[key] = self._navigations.get(key, 0) + 1
 
         def on_done(_request: Request) -> None:
             self._loading[key] = max(0, self._loading.get(key, 0) - 1)

@@ -13,6 +13,7 @@ from rich.console import Console
 
 from carsat_pilot.core.errors import BadInput, SiteRefused, SiteUnavailable
 from carsat_pilot.record.events import Event, EventBus
+from carsat_pilot.site.acting import CLICK_SLICE_MS
 from carsat_pilot.site.actions import ACTIONS
 from carsat_pilot.site.engine import Engine, PageNotRecognized
 from carsat_pilot.site.flowspec import Target, load_site
@@ -464,3 +465,25 @@ def test_the_next_step_is_trusted_only_once_the_previous_steps_fields_are_gone(e
     # The old form (still on screen a moment, as single-page sites do) was waited out.
     assert page.get_by_label("Nom de naissance").count() == 0
     assert page.get_by_label("Code postal").input_value() == "75012"
+
+
+def test_a_click_whose_page_is_slow_to_come_is_not_clicked_again(engine: Engine) -> None:
+    """The click slice can end while Playwright waits for the page the click asked for:
+    the click went through, and a second one would send the form twice."""
+    sent: list[str] = []
+    form = "<main><form method='post' action='/envoi'><button>Envoyer</button></form></main>"
+
+    def serve(route: object) -> None:
+        request = route.request  # type: ignore[attr-defined]
+        body = form
+        if request.method == "POST":
+            sent.append(request.url)
+            time.sleep(CLICK_SLICE_MS / 1000 + 0.5)  # the site answers after the click's slice
+            body = f"<h1>Demande reçue</h1>{form}"
+        route.fulfill(body=f"<title>Essai</title>{body}", content_type="text/html; charset=utf-8")  # type: ignore[attr-defined]
+
+    engine.page.route(f"{SITE}/**", serve)
+    engine.page.goto(f"{SITE}/essai")
+    engine.click(Target(name="Envoyer", sends_form=True))
+    engine.expect("Demande reçue", None, 10.0)
+    assert len(sent) == 1, "the form was sent twice"
