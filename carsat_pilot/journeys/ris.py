@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from playwright.sync_api import Error as PlaywrightError
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 from carsat_pilot.core.errors import SiteRefused, TimedOut
 from carsat_pilot.core.files import write_private
@@ -98,6 +96,11 @@ def target_path(folder: Path, surname: str, ris_date: date | None) -> Path:
 
 def check_pdf(path: Path) -> int:
     """The page count of a real PDF; SiteRefused if the site served something else."""
+    # The one import a journey makes late, and on purpose: pypdf (with fontTools and PIL)
+    # is ~50 ms of start-up that register and activate never use, read once at the end.
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
     try:
         pages = len(PdfReader(str(path)).pages)
     except (PdfReadError, ValueError, OSError) as exc:
