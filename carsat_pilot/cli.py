@@ -321,7 +321,7 @@ def session(
 
 
 def main() -> None:
-    from carsat_pilot.person.passwords import take_secret_environment
+    from carsat_pilot.core.secret_env import take_secret_environment
 
     # Before anything can start a child (Playwright's driver, the browser, the replica's
     # server): the secrets leave the environment and stay in this process only.

@@ -13,9 +13,9 @@ from rich.console import Console
 
 from carsat_pilot.core.ask import Ask
 from carsat_pilot.core.errors import BadInput
+from carsat_pilot.core.secret_env import LINK_ENV, NIR_ENV, take_secret
 from carsat_pilot.desk.accompanied import ask_nir
 from carsat_pilot.person.checks import check_nir, clean_nir
-from carsat_pilot.person.passwords import LINK_ENV, NIR_ENV, take_secret
 from carsat_pilot.person.profile import load_nir_only
 from carsat_pilot.record import masking
 from carsat_pilot.site.hosts import same_site

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from carsat_pilot.core.errors import BadInput, PilotError
 from carsat_pilot.core.scratch import Scratch, sweep
-from carsat_pilot.person.passwords import child_environment, take_secret_environment
+from carsat_pilot.core.secret_env import child_environment, take_secret_environment
 
 
 class BrowserFailed(PilotError):

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from carsat_pilot.core.errors import BadInput
+from carsat_pilot.core.secret_env import PASSWORD_ENV
 from carsat_pilot.person import passwords
 from carsat_pilot.person.passwords import (
-    PASSWORD_ENV,
     PROBLEM_DATE,
     PROBLEM_NIR,
     PROBLEM_NO_DIGIT,

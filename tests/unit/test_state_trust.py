@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from carsat_pilot.core import scratch
+from carsat_pilot.core import scratch, secret_env
 from carsat_pilot.core.errors import ExitCode
 from carsat_pilot.desk.wipe import journal_note, wipe_person
 from carsat_pilot.person import passwords
@@ -145,19 +145,19 @@ def test_secret_variables_leave_the_environment_and_are_read_once() -> None:
         "CARSAT_PILOT_BROWSER": "/usr/bin/chromium",
         "HOME": "/home/x",
     }
-    taken = passwords.take_secret_environment(env)
+    taken = secret_env.take_secret_environment(env)
     assert sorted(taken) == ["CARSAT_PILOT_LINK", "CARSAT_PILOT_PASSWORD", "CARSAT_PILOT_SOMETHING_NEW"]
     assert env == {"CARSAT_PILOT_BROWSER": "/usr/bin/chromium", "HOME": "/home/x"}
-    assert passwords.take_secret("CARSAT_PILOT_PASSWORD") == "Retraite2026Ok"
-    assert passwords.take_secret("CARSAT_PILOT_PASSWORD") is None  # once
-    assert passwords.take_secret("CARSAT_PILOT_LINK") == "http://x/activation/abc"
-    assert passwords.take_secret("CARSAT_PILOT_SOMETHING_NEW") == "secret too"
+    assert secret_env.take_secret("CARSAT_PILOT_PASSWORD") == "Retraite2026Ok"
+    assert secret_env.take_secret("CARSAT_PILOT_PASSWORD") is None  # once
+    assert secret_env.take_secret("CARSAT_PILOT_LINK") == "http://x/activation/abc"
+    assert secret_env.take_secret("CARSAT_PILOT_SOMETHING_NEW") == "secret too"
 
 
 def test_a_child_is_given_no_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CARSAT_PILOT_PASSWORD", "Retraite2026Ok")
     monkeypatch.setenv("CARSAT_PILOT_BROWSER", "/usr/bin/chromium")
-    child = passwords.child_environment(TMPDIR="/tmp/x")
+    child = secret_env.child_environment(TMPDIR="/tmp/x")
     assert "CARSAT_PILOT_PASSWORD" not in child
     assert child["CARSAT_PILOT_BROWSER"] == "/usr/bin/chromium" and child["TMPDIR"] == "/tmp/x"
 
@@ -192,7 +192,7 @@ def test_the_process_own_environment_record_is_blanked_too() -> None:
     code = textwrap.dedent(
         """
         import os
-        from carsat_pilot.person.passwords import take_secret_environment, take_secret
+        from carsat_pilot.core.secret_env import take_secret_environment, take_secret
         take_secret_environment()
         record = open(f"/proc/{os.getpid()}/environ", "rb").read()
         print(b"Zz9SecretValue" in record, b"HOME=" in record, take_secret("CARSAT_PILOT_PASSWORD"))
