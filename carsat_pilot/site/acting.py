@@ -126,10 +126,13 @@ class Acting(Waiting):
         """« Une page s'ouvre »: follow the new tab if the site opens one, or stay if it
         shows the page in the same tab — whichever happens first, however slow."""
         deadline = time.monotonic() + self.page_timeout_s
+
+        def opened() -> list[Page]:
+            return [p for p in self.context.pages if p not in before and not p.is_closed()]
+
         while time.monotonic() < deadline:
-            opened = [p for p in self.context.pages if p not in before and not p.is_closed()]
-            if opened:
-                self.page = opened[-1]
+            if opened():
+                self.page = opened()[-1]
                 self.page.wait_for_load_state("domcontentloaded")
                 return
             if page.url != url_before:
@@ -138,6 +141,10 @@ class Acting(Waiting):
             # once the page has settled after the click, no tab is coming.
             if self.settled(page, self._look(page)):
                 return
+            # That look let the driver's events in: the tab may have opened meanwhile, and
+            # waiting for its event now would wait for a second tab (a whole slice lost).
+            if opened():
+                continue
             try:
                 self.context.wait_for_event("page", timeout=SLICE_MS)
             except PlaywrightTimeout:
