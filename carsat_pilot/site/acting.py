@@ -131,8 +131,8 @@ class Acting(Waiting):
             return [p for p in self.context.pages if p not in before and not p.is_closed()]
 
         while time.monotonic() < deadline:
-            if opened():
-                self.page = opened()[-1]
+            if new := opened():
+                self.page = new[-1]
                 self.page.wait_for_load_state("domcontentloaded")
                 return
             if page.url != url_before:

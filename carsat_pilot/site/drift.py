@@ -25,6 +25,7 @@ from carsat_pilot.core.errors import Drift, TimedOut
 from carsat_pilot.core.files import write_private
 from carsat_pilot.record import masking
 from carsat_pilot.site.flowspec import Expect, Flow, Step
+from carsat_pilot.site.overlay import DRIFT_DEFAULT_TODO, DRIFT_HANDOVER
 from carsat_pilot.site.waiting import Waiting
 
 if TYPE_CHECKING:
@@ -159,11 +160,8 @@ def resume_points(flow: Flow, index: int, action: int) -> list[ResumePoint]:
 
 def handover_message(step: Step, expected: str) -> str:
     """What the overlay (in large type) and the terminal tell the advisor."""
-    todo = step.say or "faites cette étape comme l'indique la procédure."
-    return (
-        f"La page a changé : carsat-pilot ne trouve pas {expected}. Faites cette étape à la main : {todo} "
-        "carsat-pilot reprendra tout seul à l'étape suivante."
-    )
+    # The overlay's own template: it translates the sentence by recognizing it.
+    return DRIFT_HANDOVER.format(expected=expected, todo=step.say or DRIFT_DEFAULT_TODO)
 
 
 def hand_over_drift(engine: Waiting, flow: Flow, index: int, exc: Drift) -> tuple[int, int]:

@@ -184,7 +184,6 @@ LOOK_FIND_JS = (
 
 
 # Remembers the field just used as the step's own (its form scopes the next lookups).
-MARK_FIELD_JS = "el => { window.__cpStepField = el; }"
 # At the end of a step: its fields must be gone before the next step's page is trusted.
 END_STEP_JS = "() => { window.__cpPrevField = window.__cpStepField || null; window.__cpStepField = null; }"
 
