@@ -20,8 +20,8 @@ from typing import Any
 
 from playwright.sync_api import Page, sync_playwright
 
-from carsat_pilot.journeys.demo import DEMO_PASSWORD, DEMO_PROFILE
 from carsat_pilot.journeys.browser_session import LOOPBACK_ONLY
+from carsat_pilot.journeys.demo import DEMO_PASSWORD, DEMO_PROFILE
 from carsat_pilot.site.browser import find_browser, open_context
 from carsat_pilot.site.drift import handover_message
 from carsat_pilot.site.flowspec import load_flow
