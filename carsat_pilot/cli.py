@@ -7,7 +7,8 @@ import functools
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -74,6 +75,16 @@ def _desk() -> Desk:
     return Desk(console, err_console)
 
 
+@contextmanager
+def _journey_imports() -> Iterator[None]:
+    """A journey's modules, imported while Playwright's driver starts (the two overlap:
+    see site/early_driver.py); the driver waits for the journey, or is stopped unused."""
+    from carsat_pilot.site.early_driver import driver_while_importing
+
+    with driver_while_importing("carsat_pilot.desk.commands"):
+        yield
+
+
 def handles_errors(command: F) -> F:
     """Every failure ends as one French sentence and an exit code of DESIGN.md."""
 
@@ -119,10 +130,11 @@ def register(
     ] = False,
 ) -> None:
     """Créer l'espace personnel de la personne (puis l'activer avec le lien reçu)."""
-    from carsat_pilot.desk import commands
-    from carsat_pilot.journeys.options import CommonOptions
+    with _journey_imports():
+        from carsat_pilot.desk import commands
+        from carsat_pilot.journeys.options import CommonOptions
 
-    commands.register(_desk(), CommonOptions(**common), profile, activate=not no_activate)
+        commands.register(_desk(), CommonOptions(**common), profile, activate=not no_activate)
 
 
 @app.command()
@@ -146,10 +158,11 @@ def activate(
     nir: NirOpt = None,
 ) -> None:
     """Finir l'inscription avec le lien reçu par e-mail."""
-    from carsat_pilot.desk import commands
-    from carsat_pilot.journeys.options import CommonOptions
+    with _journey_imports():
+        from carsat_pilot.desk import commands
+        from carsat_pilot.journeys.options import CommonOptions
 
-    commands.activate(_desk(), CommonOptions(**common), link, link_fd, profile, nir)
+        commands.activate(_desk(), CommonOptions(**common), link, link_fd, profile, nir)
 
 
 @app.command("fetch-ris")
@@ -176,11 +189,12 @@ def fetch_ris(
     ] = 10.0,
 ) -> None:
     """Se connecter et télécharger le Relevé Individuel de Situation (le demander s'il le faut)."""
-    from carsat_pilot.desk import commands
-    from carsat_pilot.journeys.options import CommonOptions
+    with _journey_imports():
+        from carsat_pilot.desk import commands
+        from carsat_pilot.journeys.options import CommonOptions
 
-    request = commands.RisRequest(download_dir, wait, accept_archived, franceconnect, refresh_interval)
-    commands.fetch_ris(_desk(), CommonOptions(**common), profile, nir, request)
+        request = commands.RisRequest(download_dir, wait, accept_archived, franceconnect, refresh_interval)
+        commands.fetch_ris(_desk(), CommonOptions(**common), profile, nir, request)
 
 
 @app.command()

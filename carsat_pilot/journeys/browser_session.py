@@ -20,7 +20,8 @@ from carsat_pilot.record.masking import Masker
 from carsat_pilot.record.state import StateStore
 from carsat_pilot.record.view import TerminalView
 from carsat_pilot.site.actions import ACTIONS
-from carsat_pilot.site.browser import find_browser, has_display, open_context, playwright_driver, run_folder
+from carsat_pilot.site.browser import find_browser, has_display, open_context
+from carsat_pilot.site.early_driver import driver_and_folder
 from carsat_pilot.site.engine import ActionFn, Engine
 from carsat_pilot.site.flowspec import load_site
 from carsat_pilot.site.hosts import is_loopback
@@ -95,8 +96,7 @@ def browser_session(
     headless = options.headless or not has_display()
     with (
         store.locked(),
-        run_folder() as scratch,
-        playwright_driver(scratch) as playwright,
+        driver_and_folder() as (scratch, playwright),
         open_context(
             playwright, found, headless=headless, slow_mo=options.slow_mo, extra_args=extra, scratch=scratch
         ) as context,

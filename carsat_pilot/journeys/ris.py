@@ -18,6 +18,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from carsat_pilot.core.errors import SiteRefused, TimedOut
 from carsat_pilot.core.files import write_private
+from carsat_pilot.core.preload import import_in_background
 from carsat_pilot.core.text import fold
 from carsat_pilot.site.engine import AmbiguousMatch, PageNotRecognized
 from carsat_pilot.site.flowspec import Target
@@ -97,7 +98,8 @@ def target_path(folder: Path, surname: str, ris_date: date | None) -> Path:
 def check_pdf(path: Path) -> int:
     """The page count of a real PDF; SiteRefused if the site served something else."""
     # The one import a journey makes late, and on purpose: pypdf (with fontTools and PIL)
-    # is ~50 ms of start-up that register and activate never use, read once at the end.
+    # is ~0.1 s of start-up that register and activate never use; fetch-ris has it loaded
+    # on a thread while it waits for the RIS page (obtain_ris).
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -219,6 +221,7 @@ def obtain_ris(
 ) -> Downloaded:
     """Download the RIS: now if it is offered (and recent enough), else after asking for it
     once and refreshing politely until it comes or the wait runs out."""
+    import_in_background("pypdf")  # for check_pdf, while the pages are waited for
     ris = RisPage(engine, params)
     asked_at = store.state.ris_requested_at
     requested_on = asked_at.date() if asked_at is not None and store.state.ris_requested_today() else None

@@ -139,27 +139,37 @@ def run_folder() -> Iterator[Scratch]:
 def playwright_driver(scratch: Scratch | None = None) -> Iterator[Playwright]:
     """Playwright's driver, a child process: started with no secret in its environment,
     and its temporary files (downloads, traces) in the run's private folder."""
+    take_secret_environment(keep=False)  # whatever was not read by now is not needed
+    playwright = start_driver(scratch)
+    try:
+        yield playwright
+    finally:
+        stop_driver(playwright)
+
+
+def start_driver(scratch: Scratch | None) -> Playwright:
+    """Start the driver with its temporary files in `scratch` (the environment holds no
+    secret by then: the command line took them out first thing)."""
     from playwright.sync_api import sync_playwright
 
-    take_secret_environment(keep=False)  # whatever was not read by now is not needed
     saved = os.environ.get("TMPDIR")
     if scratch is not None:
         os.environ["TMPDIR"] = str(scratch.folder("tmp"))
     try:
-        playwright = sync_playwright().start()
+        return sync_playwright().start()
     finally:
         if scratch is not None:
             if saved is None:
                 os.environ.pop("TMPDIR", None)
             else:
                 os.environ["TMPDIR"] = saved
+
+
+def stop_driver(playwright: Playwright) -> None:
     try:
-        yield playwright
-    finally:
-        try:
-            playwright.stop()
-        except Exception:
-            pass  # the driver may be gone with the browser
+        playwright.stop()
+    except Exception:
+        pass  # the driver may be gone with the browser
 
 
 @contextmanager
