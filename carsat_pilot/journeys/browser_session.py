@@ -94,6 +94,7 @@ def browser_session(
     store = StateStore(nir, options.state_folder, fresh=options.fresh)
     extra = _browser_args(options, journal)
     headless = options.headless or not has_display()
+    in_page = not headless or options.human.mode == "browser"
     with (
         store.locked(),
         driver_and_folder() as (scratch, playwright),
@@ -108,7 +109,9 @@ def browser_session(
             bus,
             options.base_url,
             {**variables, "mailbox_url": options.mailbox_url or ""},
-            overlay=Overlay(context, lang=options.lang),
+            # The banner speaks to a person in the page: none when nobody can see it (headless,
+            # answers at the terminal) — no init script, no render at every step.
+            overlay=Overlay(context, lang=options.lang) if in_page else None,
             assume_yes=options.assume_yes,
             recorder=store.record,
             actions={**ACTIONS, **(actions or {})},
