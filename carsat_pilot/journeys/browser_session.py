@@ -8,9 +8,11 @@ from contextlib import contextmanager
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from playwright.sync_api import BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
 from carsat_pilot.core.errors import BadInput, Drift, Interrupted, PilotError
+from carsat_pilot.core.secret_env import take_secret_environment
 from carsat_pilot.journeys.options import RunOptions
 from carsat_pilot.record import masking
 from carsat_pilot.record.artifacts import WARNING, Artifacts
@@ -20,7 +22,15 @@ from carsat_pilot.record.masking import Masker
 from carsat_pilot.record.state import StateStore
 from carsat_pilot.record.view import TerminalView
 from carsat_pilot.site.actions import ACTIONS
-from carsat_pilot.site.browser import find_browser, has_display, open_context
+from carsat_pilot.site.browser import (
+    FoundBrowser,
+    context_on,
+    find_browser,
+    has_display,
+    lent_browser,
+    open_context,
+    run_folder,
+)
 from carsat_pilot.site.early_driver import driver_and_folder
 from carsat_pilot.site.engine import ActionFn, Engine
 from carsat_pilot.site.flowspec import load_site
@@ -95,13 +105,7 @@ def browser_session(
     extra = _browser_args(options, journal)
     headless = options.headless or not has_display()
     in_page = not headless or options.human.mode == "browser"
-    with (
-        store.locked(),
-        driver_and_folder() as (scratch, playwright),
-        open_context(
-            playwright, found, headless=headless, slow_mo=options.slow_mo, extra_args=extra, scratch=scratch
-        ) as context,
-    ):
+    with store.locked(), _browser_context(options, found, headless=headless, extra_args=extra) as context:
         engine = Engine(
             context,
             load_site(),
@@ -137,6 +141,33 @@ def browser_session(
         finally:
             view.close()
             options.human.close()
+
+
+@contextmanager
+def _browser_context(
+    options: RunOptions, found: FoundBrowser, *, headless: bool, extra_args: list[str]
+) -> Iterator[BrowserContext]:
+    """The journey's browser context: on a browser of its own (Playwright's driver, the
+    run's private folder, a temporary profile), or, in the tests' in-process runs only, on
+    the browser they lend (site/browser.py's `contexts_on`)."""
+    lent = lent_browser()
+    if lent is None:
+        with (
+            driver_and_folder() as (scratch, playwright),
+            open_context(
+                playwright, found, headless=headless, slow_mo=options.slow_mo, extra_args=extra_args, scratch=scratch
+            ) as context,
+        ):
+            yield context
+        return
+    # A lent browser is a headless one with the replica's loopback-only rules: a run that
+    # needs another launch (a window, slow motion, DevTools) cannot be served by it.
+    own_launch = [a for a in extra_args if a != LOOPBACK_ONLY]
+    if not headless or options.slow_mo or own_launch:
+        raise RuntimeError("contexts_on: this run needs a browser of its own (window, --slow-mo or DevTools)")
+    take_secret_environment(keep=False)  # as when the driver starts: what was not read by now is not needed
+    with run_folder(), context_on(lent) as context:
+        yield context
 
 
 def _listeners(options: RunOptions, masker: Masker) -> tuple[EventBus, TerminalView, Journal]:

@@ -26,7 +26,7 @@ class BrowserFailed(PilotError):
 
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Playwright
+    from playwright.sync_api import Browser, BrowserContext, Playwright
 
 ENV_BROWSER = "CARSAT_PILOT_BROWSER"
 SYSTEM_BROWSERS = (
@@ -222,3 +222,44 @@ def open_context(
             except Exception:
                 pass  # the person may have closed the window already
             shutil.rmtree(profile_dir, ignore_errors=True)
+
+
+# ------------------------------------------------------------------ test-only seam
+# The browser a test process lends to the journeys it runs in-process (tests/e2e/inprocess.py):
+# set only by `contexts_on`, which only Python code running in this process can call — no
+# option, no environment variable reaches it, so a person's run always launches its own.
+_lent: list[Browser] = []
+
+
+@contextmanager
+def contexts_on(browser: Browser) -> Iterator[None]:
+    """Tests only: while active, a journey opens its context on `browser` (a headless
+    Chromium the caller launched in this thread) instead of starting Playwright's driver
+    and a browser of its own — a Chromium launch per command is most of what the test
+    suite's time went to. Everything else of a journey runs as for a person."""
+    _lent.append(browser)
+    try:
+        yield
+    finally:
+        _lent.remove(browser)
+
+
+def lent_browser() -> Browser | None:
+    """The browser `contexts_on` lends, or None (always None outside the tests)."""
+    return _lent[-1] if _lent else None
+
+
+@contextmanager
+def context_on(browser: Browser) -> Iterator[BrowserContext]:
+    """A fresh context on a lent browser, with the journey's settings and, as a browser
+    that starts, one blank tab (the journey works in the tab it finds); closed at the end
+    (its cookies, storage and downloads go with it)."""
+    context = browser.new_context(accept_downloads=True, locale="fr-FR", viewport={"width": 1280, "height": 900})
+    try:
+        context.new_page()
+        yield context
+    finally:
+        try:
+            context.close()
+        except Exception:
+            pass  # the browser may be gone with the test process
