@@ -16,6 +16,7 @@ import pytest
 
 from mock_site import MockConfig, create_app, get_state, serve
 from tests.e2e import procs
+from tests.e2e.inprocess import end_leftover_runs
 
 
 @dataclass
@@ -55,6 +56,15 @@ def a_private_working_folder(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.chdir(folder)
     yield
     shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def in_process_runs_end_with_their_test() -> Iterator[None]:
+    """A command run in-process (tests/e2e/inprocess.py) that its test left unfinished (an
+    assertion failed first) gets its input closed, as a process's would: the next test's
+    command runs on the same browser thread, after it."""
+    yield
+    end_leftover_runs()
 
 
 def _devtools_ports() -> Iterator[int]:

@@ -1,6 +1,9 @@
 """The whole journey as a person at the desk lives it — register (a wrong captcha first),
-activation from the e-mailed link, fetch-ris — each command a real `carsat-pilot` process
-whose questions are answered from the replica's own state, as the person would."""
+activation from the e-mailed link, fetch-ris — each command's questions answered from the
+replica's own state, as the person would. The commands run in-process on the test
+process's shared browser (tests/e2e/inprocess.py): what these journeys check is the site's
+side, not the command line's; `assert_whole_journey(..., real_processes=True)` runs each
+as a real `carsat-pilot` process."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from pypdf import PdfReader
 
 from tests.e2e.conftest import Replica
 from tests.e2e.harness import ToolRun, isolated_env, write_profile
+from tests.e2e.inprocess import Run, tool_run
 
 EMAIL = "jean.dupont@example.org"
 NIR = "1850775123456"
@@ -43,7 +47,7 @@ class Answers:
         return str(email.activation_link)
 
 
-def answer_until_end(run: ToolRun, answers: Answers, timeout_s: float = 150.0) -> int:
+def answer_until_end(run: Run, answers: Answers, timeout_s: float = 150.0) -> int:
     """Answer the tool's questions as they come; the exit code when it ends."""
     prompts: list[tuple[re.Pattern[str], Callable[[], str]]] = [
         (CAPTCHA_PROMPT, answers.captcha),
@@ -58,41 +62,60 @@ def answer_until_end(run: ToolRun, answers: Answers, timeout_s: float = 150.0) -
 
 
 def tool(
-    replica: Replica, home: Path, command: str, *extra: str, env: dict[str, str] | None = None, complement: str = ""
-) -> ToolRun:
+    replica: Replica,
+    home: Path,
+    command: str,
+    *extra: str,
+    env: dict[str, str] | None = None,
+    complement: str = "",
+    real_process: bool = False,
+) -> Run:
+    """The command on the replica, answered at the terminal: in-process when it can be
+    (headless, no DevTools or kept window), a real process when asked or needed."""
     profile = write_profile(home)
     if complement:
         profile.write_text(
             profile.read_text(encoding="utf-8").replace('complement = ""', f'complement = "{complement}"'),
             encoding="utf-8",
         )
-    return ToolRun(
-        [command, "--profile", str(profile), "--base-url", replica.url, "--human", "terminal", "--yes", *extra],
-        env or isolated_env(home),
-    )
+    args = [command, "--profile", str(profile), "--base-url", replica.url, "--human", "terminal", "--yes", *extra]
+    if real_process:
+        return ToolRun(args, env or isolated_env(home))
+    return tool_run(args, env or isolated_env(home))
 
 
-def register(replica: Replica, home: Path, *extra: str, env: dict[str, str] | None = None) -> tuple[int, ToolRun]:
-    run = tool(replica, home, "register", "--headless", *extra, env=env)
+def register(
+    replica: Replica, home: Path, *extra: str, env: dict[str, str] | None = None, real_process: bool = False
+) -> tuple[int, Run]:
+    run = tool(replica, home, "register", "--headless", *extra, env=env, real_process=real_process)
     return answer_until_end(run, Answers(replica)), run
 
 
-def fetch_ris(replica: Replica, home: Path, *extra: str) -> tuple[int, ToolRun, Path]:
+def fetch_ris(replica: Replica, home: Path, *extra: str, real_process: bool = False) -> tuple[int, Run, Path]:
     folder = home / "releves"
     run = tool(
-        replica, home, "fetch-ris", "--headless", "--download-dir", str(folder), "--refresh-interval", "1", *extra
+        replica,
+        home,
+        "fetch-ris",
+        "--headless",
+        "--download-dir",
+        str(folder),
+        "--refresh-interval",
+        "1",
+        *extra,
+        real_process=real_process,
     )
     return answer_until_end(run, Answers(replica)), run, folder
 
 
-def assert_whole_journey(replica: Replica, home: Path) -> None:
+def assert_whole_journey(replica: Replica, home: Path, *, real_processes: bool = False) -> None:
     """Register → activate → fetch-ris, each form sent once, the PDF a real one."""
-    code, run = register(replica, home)
+    code, run = register(replica, home, real_process=real_processes)
     assert code == 0, run.output
     state = replica.state
     assert state.accounts[NIR].status == "active", run.output
     assert len(state.registrations) == 1 and len(state.activations) == 1
-    code, run, folder = fetch_ris(replica, home, "--wait", "60")
+    code, run, folder = fetch_ris(replica, home, "--wait", "60", real_process=real_processes)
     assert code == 0, run.output
     assert len(state.ris_requests) == 1, state.ris_requests
     files = sorted(folder.iterdir())
