@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import Replica
-from tests.e2e.harness import PASSWORD, ToolRun, isolated_env
+from tests.e2e.harness import PASSWORD, isolated_env
+from tests.e2e.inprocess import Run, tool_run
 
 pytestmark = pytest.mark.e2e
 NIR = "1850775123456"
@@ -21,9 +22,9 @@ def replica_config():  # type: ignore[no-untyped-def]
     return MockConfig(ris_delay_s=0)
 
 
-def _run(replica: Replica, home: Path, *extra: str) -> ToolRun:
+def _run(replica: Replica, home: Path, *extra: str) -> Run:
     replica.state.add_account(NIR, PASSWORD, ris_available=True)
-    return ToolRun(
+    return tool_run(
         ["fetch-ris", "--nir", NIR, "--base-url", replica.url, "--human", "terminal",
          "--download-dir", str(home / "RIS"), *extra],
         isolated_env(home),

@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Playwright
 from mock_site.routes.registration import QUESTIONS
 from tests.e2e.conftest import Replica
 from tests.e2e.harness import ToolRun, isolated_env
+from tests.e2e.inprocess import Run, tool_run
 from tests.e2e.test_browser_mode import CAPTCHA_LABEL, _attach, _find_page, _overlay
 
 pytestmark = pytest.mark.e2e
@@ -52,7 +53,7 @@ def _profile(folder: Path, *, ville: str, complement: str, question: str) -> Pat
     return path
 
 
-def _number_of(run: ToolRun, option: str) -> str:
+def _number_of(run: Run, option: str) -> str:
     """The number the tool printed before `option` in its latest numbered list."""
     for line in reversed(run.lines):
         found = re.fullmatch(rf"\s*(\d+)\. {re.escape(option)}\s*", line)
@@ -65,7 +66,7 @@ def test_in_the_terminal_the_person_picks_numbered_options_and_the_journey_finis
     replica: Replica, home: Path
 ) -> None:
     profile = _profile(home, ville="PERONNAS", complement="QUINQUIES", question=QUESTION_NOT_LISTED)
-    run = ToolRun(
+    run = tool_run(
         ["register", "--profile", str(profile), "--base-url", replica.url, "--human", "terminal", "--headless",
          "--yes", "--no-activate"],
         isolated_env(home),

@@ -13,6 +13,7 @@ from flask import Response, request
 from mock_site import Fault, MockConfig, create_app, get_state, serve
 from tests.e2e.conftest import Replica
 from tests.e2e.harness import PASSWORD, ToolRun, isolated_env, write_profile
+from tests.e2e.inprocess import Run, tool_run
 
 pytestmark = pytest.mark.e2e
 
@@ -26,8 +27,8 @@ def _one_sentence_no_traceback(output: str) -> None:
     assert len(failures) == 1, output
 
 
-def _fetch(url: str, home: Path, *extra: str) -> ToolRun:
-    return ToolRun(
+def _fetch(url: str, home: Path, *extra: str) -> Run:
+    return tool_run(
         [
             "fetch-ris",
             "--nir",
@@ -134,7 +135,7 @@ def test_an_expired_activation_link_exits_3_and_says_how_to_get_a_new_one(home: 
     state = get_state(app)
     with serve(app) as server:
         profile = write_profile(home)
-        run = ToolRun(
+        run = tool_run(
             [
                 "register",
                 "--profile",
@@ -153,7 +154,7 @@ def test_an_expired_activation_link_exits_3_and_says_how_to_get_a_new_one(home: 
         assert run.finish() == 0, run.output
         link = state.latest_email(EMAIL).activation_link
         config.clock.advance(days=30)
-        late = ToolRun(
+        late = tool_run(
             ["activate", link, "--nir", NIR, "--base-url", server.url, "--human", "terminal", "--yes"],
             isolated_env(home),
         )
@@ -182,7 +183,7 @@ def test_ctrl_c_exits_130_and_keeps_what_was_typed(replica: Replica, home: Path)
 
 def test_a_wrong_captcha_again_and_again_ends_with_exit_5(replica: Replica, home: Path) -> None:
     profile = write_profile(home)
-    run = ToolRun(
+    run = tool_run(
         ["register", "--profile", str(profile), "--base-url", replica.url, "--human", "terminal", "--yes"],
         isolated_env(home),
     )
@@ -198,12 +199,12 @@ def test_a_wrong_captcha_again_and_again_ends_with_exit_5(replica: Replica, home
 def test_register_again_after_registration_does_not_register_twice(replica: Replica, home: Path) -> None:
     profile = write_profile(home)
     args = ["register", "--profile", str(profile), "--base-url", replica.url, "--human", "terminal", "--yes"]
-    first = ToolRun([*args, "--no-activate"], isolated_env(home))
+    first = tool_run([*args, "--no-activate"], isolated_env(home))
     first.expect(r"saisissez.*captcha")
     first.send(replica.state.latest_captcha_answer())
     assert first.finish() == 0, first.output
 
-    again = ToolRun(args, isolated_env(home))
+    again = tool_run(args, isolated_env(home))
     again.expect(r"lien d'activation")
     assert "déjà été envoyée" in "\n".join(again.lines)
     again.send(replica.state.latest_email(EMAIL).activation_link)

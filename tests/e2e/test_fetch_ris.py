@@ -15,7 +15,8 @@ from pypdf import PdfReader
 
 from mock_site import MockConfig
 from tests.e2e.conftest import Replica
-from tests.e2e.harness import PASSWORD, ToolRun, isolated_env, write_profile
+from tests.e2e.harness import PASSWORD, isolated_env, write_profile
+from tests.e2e.inprocess import Run, tool_run
 
 pytestmark = pytest.mark.e2e
 
@@ -29,9 +30,9 @@ REFRESH_INTERVAL_S = 1.0
 TOLERANCE_S = 0.25
 
 
-def _fetch(replica: Replica, home: Path, download_dir: Path, *extra: str, profile: bool = True) -> ToolRun:
+def _fetch(replica: Replica, home: Path, download_dir: Path, *extra: str, profile: bool = True) -> Run:
     who = ["--profile", str(write_profile(home))] if profile else ["--nir", NIR]
-    return ToolRun(
+    return tool_run(
         [
             "fetch-ris",
             *who,
@@ -87,7 +88,7 @@ def _assert_private_pdf(path: Path, expected: bytes) -> None:
     assert len(PdfReader(str(path)).pages) > 0
 
 
-def _no_traceback(run: ToolRun) -> None:
+def _no_traceback(run: Run) -> None:
     assert "Traceback" not in run.output, run.output
 
 
@@ -274,7 +275,7 @@ def test_an_older_ris_is_not_taken_for_the_one_asked_today(home: Path) -> None:
         state.add_account(NIR, PASSWORD, ris_available=True, ris_date=old)
         folder = home / f"RIS-{len(extra)}"
         with serve(app) as server:
-            run = ToolRun(
+            run = tool_run(
                 [
                     "fetch-ris",
                     "--nir",

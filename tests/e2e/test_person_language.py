@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, Playwright
 
 from tests.e2e.conftest import Replica
 from tests.e2e.harness import ToolRun, isolated_env, write_profile
+from tests.e2e.inprocess import tool_run
 from tests.e2e.test_browser_mode import _attach, _find_page, _overlay
 from tests.e2e.test_headed import _browser_version
 
@@ -33,7 +34,7 @@ def test_an_unknown_language_is_refused_naming_the_shipped_ones_and_nothing_is_s
     args = [command, "--base-url", replica.url, "--human", "terminal", "--headless", "--lang", "xx"]
     if command == "register":
         args += ["--profile", str(write_profile(home)), "--yes"]
-    run = ToolRun(args, isolated_env(home))
+    run = tool_run(args, isolated_env(home))
     code = run.finish(timeout=60)
     assert code == 2, run.output
     assert "« xx »" in run.output and SHIPPED in run.output, run.output

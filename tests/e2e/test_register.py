@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import Replica
-from tests.e2e.harness import ToolRun, isolated_env, write_profile
+from tests.e2e.harness import isolated_env, write_profile
+from tests.e2e.inprocess import Run, tool_run
 
 pytestmark = pytest.mark.e2e
 
@@ -15,9 +16,9 @@ EMAIL = "jean.dupont@example.org"
 NIR = "1850775123456"
 
 
-def _register(replica: Replica, home: Path, *extra: str) -> ToolRun:
+def _register(replica: Replica, home: Path, *extra: str) -> Run:
     profile = write_profile(home)
-    return ToolRun(
+    return tool_run(
         [
             "register",
             "--profile",
@@ -72,7 +73,7 @@ def test_activate_alone_from_the_link(replica: Replica, home: Path) -> None:
     assert replica.state.accounts[NIR].status == "pending"
     link = replica.state.latest_email(EMAIL).activation_link
 
-    activation = ToolRun(
+    activation = tool_run(
         ["activate", link, "--nir", NIR, "--base-url", replica.url, "--human", "terminal", "--yes"],
         isolated_env(home),
     )
@@ -82,7 +83,7 @@ def test_activate_alone_from_the_link(replica: Replica, home: Path) -> None:
 
 
 def test_a_link_to_another_site_is_refused_before_any_page(replica: Replica, home: Path) -> None:
-    run = ToolRun(
+    run = tool_run(
         [
             "activate",
             "https://lassuranceretraite.example.com/activation?t=x",
@@ -114,7 +115,7 @@ def test_a_bad_profile_is_refused_before_any_request(
     replica: Replica, home: Path, override: dict[str, str], field: str
 ) -> None:
     profile = write_profile(home, **override)
-    run = ToolRun(
+    run = tool_run(
         ["register", "--profile", str(profile), "--base-url", replica.url, "--human", "terminal", "--yes"],
         isolated_env(home),
     )
@@ -129,7 +130,7 @@ def test_a_bad_profile_is_refused_before_any_request(
 def test_a_weak_password_is_refused_before_any_request(replica: Replica, home: Path) -> None:
     profile = write_profile(home)
     env = isolated_env(home, password="dupont1985")
-    run = ToolRun(
+    run = tool_run(
         ["register", "--profile", str(profile), "--base-url", replica.url, "--human", "terminal", "--yes"], env
     )
     assert run.finish() == 2, run.output
@@ -151,7 +152,7 @@ def test_the_site_refusal_is_shown_verbatim_with_exit_3(home: Path, refusing_con
     with serve(app) as server:
         state = get_state(app)
         profile = write_profile(home)
-        run = ToolRun(
+        run = tool_run(
             ["register", "--profile", str(profile), "--base-url", server.url, "--human", "terminal", "--yes"],
             isolated_env(home),
         )
@@ -166,7 +167,7 @@ def test_the_site_refusal_is_shown_verbatim_with_exit_3(home: Path, refusing_con
 
 def test_register_without_a_profile_asks_every_field_in_the_terminal(replica: Replica, home: Path) -> None:
     """No --profile: each field asked (a wrong one asked again), then the journey goes on."""
-    run = ToolRun(["register", "--base-url", replica.url, "--human", "terminal", "--yes"], isolated_env(home))
+    run = tool_run(["register", "--base-url", replica.url, "--human", "terminal", "--yes"], isolated_env(home))
     answers = [
         "1850775123456",
         "Monsieur",
