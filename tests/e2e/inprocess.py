@@ -111,7 +111,10 @@ class _BrowserThread:
         self._ready.set()
         try:
             while (run := self._jobs.get()) is not None:
-                run._run_here(browser)
+                try:
+                    run._run_here(browser)
+                except BaseException:  # the runner's own defect: that run fails, the thread lives on
+                    run._abort(traceback.format_exc())
         finally:
             try:
                 browser.close()
@@ -261,7 +264,9 @@ class InProcessRun:
             tempfile.tempdir = None  # TMPDIR is read again: the run's own
             if self.cwd is not None:
                 os.chdir(self.cwd)
-            sys.stdin, sys.stdout, sys.stderr = self._stdin, self._stdout, self._stdout
+            sys.stdin = self._stdin
+            sys.stdout = _ThreadRouted(self._stdout, sys.stdout)
+            sys.stderr = _ThreadRouted(self._stdout, sys.stderr)
             # The command line's consoles read the environment (COLUMNS, TERM…) when made:
             # made again, as a new process makes them.
             cli.console, cli.err_console = _consoles()
@@ -286,6 +291,40 @@ class InProcessRun:
             self.code = code
             _CURRENT.remove(self)
             self.done.set()
+
+
+class _ThreadRouted:
+    """sys.stdout or sys.stderr during a run: the tool's writes (from the browser thread)
+    go to the run's output; any other thread's (the test's, the replica's) where they went."""
+
+    def __init__(self, run_stream: io.TextIOWrapper, others: Any) -> None:
+        self._run_stream = run_stream
+        self._others = others
+        self._owner = threading.get_ident()
+
+    def _target(self) -> Any:
+        return self._run_stream if threading.get_ident() == self._owner else self._others
+
+    def write(self, text: str) -> int:
+        return int(self._target().write(text))
+
+    def flush(self) -> None:
+        self._target().flush()
+
+    def __getattr__(self, name: str) -> Any:  # isatty, fileno, encoding…: the target's
+        return getattr(self._target(), name)
+
+    def _abort(self, trace: str) -> None:
+        """The run could not even be set up: its output says why, it ends with 1."""
+        try:
+            self._stdout.write(trace)
+            self._stdout.close()
+        except (OSError, ValueError):
+            pass
+        self.code = 1
+        if self in _CURRENT:
+            _CURRENT.remove(self)
+        self.done.set()
 
 
 def _invoke(args: list[str]) -> int:

@@ -3,7 +3,9 @@ activation from the e-mailed link, fetch-ris — each command's questions answer
 replica's own state, as the person would. The commands run in-process on the test
 process's shared browser (tests/e2e/inprocess.py): what these journeys check is the site's
 side, not the command line's; `assert_whole_journey(..., real_processes=True)` runs each
-as a real `carsat-pilot` process."""
+as a real `carsat-pilot` process. The whole journey kept as real processes, every run of
+the suite: tests/e2e/test_secrets.py's register → activate → fetch-ris (what is left on
+disk, with the processes' own TMPDIR)."""
 
 from __future__ import annotations
 
