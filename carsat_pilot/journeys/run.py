@@ -19,8 +19,9 @@ from carsat_pilot.person.profile import Profile
 from carsat_pilot.record import masking
 from carsat_pilot.record.state import StateStore
 from carsat_pilot.site.engine import Engine
-from carsat_pilot.site.flowspec import load_flow
+from carsat_pilot.site.flowspec import load_flow, load_site
 from carsat_pilot.site.handover import accept_link
+from carsat_pilot.site.warmup import compile_in_background
 
 # How many times fetch-ris logs in again after the site ended the session.
 SESSION_RETRIES = 3
@@ -57,9 +58,10 @@ def register(options: RunOptions, profile: Profile, password: str, *, activate: 
     """Create the espace personnel, then (by default) activate it. Returns a summary."""
     variables = profile_variables(profile, password)
     console = options.console
+    flows = [load_flow("register"), load_flow("activate")]
+    compile_in_background(load_site(), flows, variables)  # while the browser starts
     with browser_session(options, variables, profile.nir) as (engine, store):
         engine.recap = recap_table(variables, None if console.is_terminal else masking.current())
-        flows = [load_flow("register"), load_flow("activate")]
         total = sum(len(f.steps) for f in flows)
         if store.state.registered_at is not None:
             console.print(
@@ -126,6 +128,8 @@ def fetch_ris(
         )
     )
     variables = {"nir": nir, "password": password}
+    flows = [load_flow("login_franceconnect" if franceconnect else "login"), load_flow("fetch_ris")]
+    compile_in_background(load_site(), flows, variables)  # while the browser starts
     with browser_session(options, variables, nir, actions={"ris": journey.action}) as (engine, store):
         journey.store = store
         login = journey.login = Login(engine, franceconnect)
