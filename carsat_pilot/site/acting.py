@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from carsat_pilot.site import finding, pageprobe
+from carsat_pilot.site import finding
 from carsat_pilot.site.choices import choose_in_list, match_option
 from carsat_pilot.site.flowspec import Target
 from carsat_pilot.site.page_errors import PageNotRecognized
@@ -173,7 +173,7 @@ class Acting(Waiting):
         field now holds, and make its form the step's own (one round trip for all)."""
         script = HIGHLIGHT_JS if self.overlay is not None else READ_BACK_JS
         try:
-            return str(pageprobe.on_element(field, script) or "")
+            return str(self.on_element(field, script) or "")
         except PlaywrightError:
             return ""  # a field gone with a page change: nothing to show or read back
 
@@ -195,7 +195,7 @@ class Acting(Waiting):
     def _options(self, field: Locator, *, wait: bool) -> list[str]:
         """The list's options; with `wait`, once the page has filled it (« Ville », after
         the postal code) — an empty list is said by the caller, with what the site offers."""
-        labels, filled = pageprobe.on_element(field, OPTIONS_JS) or ([], False)
+        labels, filled = self.on_element(field, OPTIONS_JS) or ([], False)
         if not wait or filled:
             return list(labels)
         try:
@@ -204,7 +204,7 @@ class Acting(Waiting):
             )
         except PlaywrightTimeout:
             pass
-        labels, _filled = pageprobe.on_element(field, OPTIONS_JS) or ([], False)
+        labels, _filled = self.on_element(field, OPTIONS_JS) or ([], False)
         return list(labels)
 
     def check(self, label: str) -> None:
@@ -229,7 +229,7 @@ class Acting(Waiting):
 
         what = f"le choix « {option} » de « {readable(group)} »"
         found = self.wait_for(build, self.page_timeout_s, what=what, watch_messages=True)
-        if pageprobe.on_element(found, "el => el.tagName") == "SELECT":
+        if self.on_element(found, "el => el.tagName") == "SELECT":
             self.select(group, option)
             return
         self.guard(found.page)

@@ -170,6 +170,9 @@ LOOK_FIND_JS = (
     + _PROBE_FN
     + _PLACES_FN
     + r"""
+  // The candidates, kept for `on_found`: the element the tool then acts on is read back
+  // by this reference instead of resolving its locator again (see `on_found`).
+  window.__cpFound = { id: args.lookId, els };
   const out = probe(args);
   const places = placesOf(els, args);
   const usable = places.filter(p => p.shown && !p.inDialog);
@@ -268,10 +271,17 @@ def look_and_find(
     dialog: re.Pattern[str] | None = None,
     *,
     snapshot: bool = False,
+    look_id: int = 0,
 ) -> tuple[Look, list[Place]]:
     """One look at the page of `candidates` and where each candidate is, in one round
-    trip (a wait looks at the page many times: each round trip counts)."""
-    args = {"interruptions": interruptions, "dialog": js_source(dialog) if dialog else None, "snapshot": snapshot}
+    trip (a wait looks at the page many times: each round trip counts). The page keeps
+    the candidates under `look_id` for `on_found`."""
+    args = {
+        "interruptions": interruptions,
+        "dialog": js_source(dialog) if dialog else None,
+        "snapshot": snapshot,
+        "lookId": look_id,
+    }
     raw = candidates.evaluate_all(LOOK_FIND_JS, args)
     return _as_look(raw["look"]), [_as_place(r) for r in raw["places"]]
 
@@ -309,6 +319,20 @@ def choose(found: list[Place]) -> tuple[list[int], str]:
 
 def watch(context: BrowserContext) -> None:
     context.add_init_script(WATCH_SCRIPT)
+
+
+def on_found(page: Page, look_id: int, index: int, script: str, arg: Any = None) -> tuple[bool, Any]:
+    """`script(el, arg)` on candidate `index` of the look `look_id`, by the reference that
+    look kept in the page: one plain round trip, no locator resolved again (finding a field
+    by its label walks every label of the page: ~10 ms a time, after each field typed).
+    (False, None) when the page has looked for something else since, or the element has
+    left the page: the caller then goes through the locator (`on_element`)."""
+    kept = page.evaluate(
+        "([id, i, arg]) => { const f = window.__cpFound; const el = f && f.id === id ? f.els[i] : null;"
+        f" return el && el.isConnected ? [({script})(el, arg)] : null; }}",
+        [look_id, index, arg],
+    )
+    return (True, kept[0]) if kept is not None else (False, None)
 
 
 def on_element(element: Locator, script: str, arg: Any = None) -> Any:

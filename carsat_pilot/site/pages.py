@@ -74,6 +74,10 @@ class PageSession:
         self._loading: dict[int, int] = {}
         self._navigations: dict[int, int] = {}  # documents asked for, by page
         self._last_action = 0.0
+        self.look_id = 0  # numbers the looks that keep their candidates in the page
+        # The element the last wait found: its locator, its look, its place among that
+        # look's candidates (for `Waiting.on_element`).
+        self.found: tuple[Locator, int, int] | None = None
         # The name of a state-changing form just sent, until the site's answer is seen.
         self.just_sent: str | None = None
         self.recap: object | None = None  # shown by the `approve` action
@@ -234,9 +238,13 @@ class PageSession:
     def _look_and_find(
         self, page: Page, candidates: Locator, dialog: re.Pattern[str] | None, *, snapshot: bool
     ) -> tuple[pageprobe.Look, list[pageprobe.Place]]:
-        """`_look` and the candidates' places in one round trip."""
+        """`_look` and the candidates' places in one round trip (kept in the page under
+        `self.look_id` for `pageprobe.on_found`)."""
+        self.look_id += 1
         try:
-            seen, found = pageprobe.look_and_find(candidates, self._banners_on(page), dialog, snapshot=snapshot)
+            seen, found = pageprobe.look_and_find(
+                candidates, self._banners_on(page), dialog, snapshot=snapshot, look_id=self.look_id
+            )
         except PlaywrightError:
             if page.is_closed():
                 raise

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -99,6 +99,17 @@ class Waiting(PageSession):
             return None  # the page is changing: look again
         return finding.chosen(candidates, found, what=what, unique=unique, settled=settled)
 
+    def on_element(self, element: Locator, script: str, arg: Any = None) -> Any:
+        """`script(el, arg)` on an element: the one the last wait found is reached by the
+        reference its look kept in the page (one cheap round trip), any other — or that one
+        when the page has changed since — through its locator."""
+        if self.found is not None and self.found[0] is element:
+            _element, look_id, index = self.found
+            done, value = pageprobe.on_found(element.page, look_id, index, script, arg)
+            if done:
+                return value
+        return pageprobe.on_element(element, script, arg)
+
     # ---------------------------------------------------------------- waiting
     def wait_for(
         self,
@@ -166,6 +177,7 @@ class Waiting(PageSession):
         if chosen is not None:
             self.page = page
             self.just_sent = None
+            self.found = (chosen, self.look_id, pageprobe.choose(places)[0][0])
             return chosen, seen
         if wanted.watch_messages and self._answered(page, seen, progress):
             return None  # reloaded after an outage: look again at once

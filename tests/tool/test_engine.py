@@ -487,3 +487,43 @@ def test_a_click_whose_page_is_slow_to_come_is_not_clicked_again(engine: Engine)
     engine.click(Target(name="Envoyer", sends_form=True))
     engine.expect("Demande reçue", None, 10.0)
     assert len(sent) == 1, "the form was sent twice"
+
+
+def test_the_element_just_found_is_read_back_by_reference_and_never_mistaken(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a wait, the field found is read (highlight, read-back) through the reference
+    its look kept in the page, without resolving its locator again; once the page has
+    looked for something else, or re-rendered the field, it is the locator again — never
+    another element of the page."""
+    page = _page(engine, '<form><label>Nom <input id="nom"></label><label>Prénom <input id="prenom"></label></form>')
+    from carsat_pilot.site import pageprobe
+
+    by_locator: list[str] = []
+    resolve = pageprobe.on_element
+
+    def counted(element, script, arg=None):  # type: ignore[no-untyped-def]
+        by_locator.append(script)
+        return resolve(element, script, arg)
+
+    monkeypatch.setattr(pageprobe, "on_element", counted)
+    nom = engine.wait_for(engine.labelled("Nom"), 3.0, what="Nom")
+    assert engine.on_element(nom, "el => el.id") == "nom"
+    assert by_locator == []  # by reference
+    # A look for another field that chose nothing yet: its candidates replace the ones kept.
+    engine._look_and_find(page, engine.labelled("Prénom")(page), None, snapshot=False)
+    assert engine.on_element(nom, "el => el.id") == "nom"  # not the other look's first candidate
+    assert len(by_locator) == 1
+    by_locator.clear()
+    prenom = engine.wait_for(engine.labelled("Prénom"), 3.0, what="Prénom")  # the page looked again
+    assert engine.on_element(nom, "el => el.id") == "nom"
+    assert len(by_locator) == 1  # the old look's reference is not used for `nom`
+    assert engine.on_element(prenom, "el => el.id") == "prenom"
+    assert len(by_locator) == 1
+    # The page re-renders the field the tool just found: the detached one is not read.
+    page.evaluate(
+        "() => { const old = document.getElementById('prenom'); const el = old.cloneNode(); "
+        "el.value = 'neuf'; old.replaceWith(el); }"
+    )
+    assert engine.on_element(prenom, "el => el.value") == "neuf"
+    assert len(by_locator) == 2
