@@ -18,6 +18,7 @@ private folder removed.
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -39,8 +40,10 @@ _waiting: list[Started] = []
 @contextmanager
 def driver_while_importing(module: str) -> Iterator[None]:
     """Import `module` (in a thread) while Playwright's driver starts. The driver waits for
-    the command's journey; unused, it is stopped at the end."""
-    if lent_browser() is not None:  # the tests' in-process runs: the journey needs no driver
+    the command's journey; unused, it is stopped at the end. With `module` already loaded
+    (a second command in the same process) there is nothing to overlap: no early driver,
+    the journey starts one when it gets there — and input refused before never costs one."""
+    if module in sys.modules or lent_browser() is not None:  # lent: the tests' in-process runs
         importlib.import_module(module)
         yield
         return

@@ -5,7 +5,9 @@ and an import that fails still fails in the main thread."""
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -36,9 +38,23 @@ def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     yield tmp_path
 
 
-def test_a_driver_the_command_never_used_is_stopped_and_its_folder_removed(private_tmp: Path) -> None:
+@pytest.fixture
+def fresh_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A module no one has imported yet: what a command's first import is."""
+    name = f"cp_fresh_{uuid.uuid4().hex}"
+    folder = tmp_path / "modules"
+    folder.mkdir()
+    (folder / f"{name}.py").write_text("LOADED = True\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(folder))
+    return name
+
+
+def test_a_driver_the_command_never_used_is_stopped_and_its_folder_removed(
+    private_tmp: Path, fresh_module: str
+) -> None:
     before = _driver_processes()
-    with early_driver.driver_while_importing("json"):
+    with early_driver.driver_while_importing(fresh_module):
+        assert sys.modules[fresh_module].LOADED
         assert len(early_driver._waiting) == 1
         scratch, _playwright = early_driver._waiting[0]
         assert scratch.path.parent == private_tmp and scratch.path.is_dir()
@@ -48,8 +64,8 @@ def test_a_driver_the_command_never_used_is_stopped_and_its_folder_removed(priva
     assert _driver_processes() == before
 
 
-def test_the_journey_takes_the_early_driver_and_cleans_up_after_itself(private_tmp: Path) -> None:
-    with early_driver.driver_while_importing("json"):
+def test_the_journey_takes_the_early_driver_and_cleans_up_after_itself(private_tmp: Path, fresh_module: str) -> None:
+    with early_driver.driver_while_importing(fresh_module):
         early = early_driver._waiting[0]
         with early_driver.driver_and_folder() as (scratch, playwright):
             assert (scratch, playwright) == early  # no second driver started
@@ -76,3 +92,11 @@ def test_an_import_that_fails_still_fails_and_leaves_no_driver(private_tmp: Path
         pytest.fail("the body must not run when the import failed")
     assert early_driver._waiting == [] and _driver_processes() == []
     assert [p for p in private_tmp.iterdir() if p.name.startswith("cp-run-")] == []
+
+
+def test_with_the_modules_already_loaded_no_driver_is_started_early(private_tmp: Path) -> None:
+    """Nothing to overlap (a second command in one process): bad input then costs no driver."""
+    import json  # noqa: F401  (loaded: the case of a second command)
+
+    with early_driver.driver_while_importing("json"):
+        assert early_driver._waiting == [] and _driver_processes() == []
