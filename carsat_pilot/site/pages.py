@@ -75,9 +75,7 @@ class PageSession:
         self._navigations: dict[int, int] = {}  # documents asked for, by page
         self._last_action = 0.0
         self.look_id = 0  # numbers the looks that keep their candidates in the page
-        # The element the last wait found: its locator, its look, its place among that
-        # look's candidates (for `Waiting.on_element`).
-        self.found: tuple[Locator, int, int] | None = None
+        self.found: tuple[Locator, int, int] | None = None  # the last wait's: locator, look, index
         # The name of a state-changing form just sent, until the site's answer is seen.
         self.just_sent: str | None = None
         self.recap: object | None = None  # shown by the `approve` action

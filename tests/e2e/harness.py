@@ -79,16 +79,74 @@ def isolated_env(home: Path, password: str | None = PASSWORD) -> dict[str, str]:
     return env
 
 
+class OutputLines:
+    """What a run printed, line by line as it comes (a pump thread fills `_queue`; None
+    marks the end): the interface the tests read a run through, process or not."""
+
+    lines: list[str]
+    _queue: queue.Queue[str | None]
+
+    def expect(self, pattern: str, timeout: float = 60.0) -> str:
+        """The next output line matching `pattern` (earlier lines are kept in `lines`)."""
+        wanted = re.compile(pattern, re.IGNORECASE)
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"no line matching {pattern!r} in:\n" + "\n".join(self.lines))
+            try:
+                line = self._queue.get(timeout=remaining)
+            except queue.Empty:
+                continue
+            if line is None:
+                self._queue.put(None)
+                raise AssertionError(f"the tool ended before printing {pattern!r}:\n" + "\n".join(self.lines))
+            self.lines.append(line)
+            if wanted.search(line):
+                return line
+
+    def next_line(self, deadline: float) -> str | None:
+        """The next output line (kept in `lines`), or None at the end or the deadline."""
+        try:
+            line = self._queue.get(timeout=max(0.1, deadline - time.monotonic()))
+        except queue.Empty:
+            return None
+        if line is None:
+            self._queue.put(None)  # the end of the output, for finish() to see too
+            return None
+        self.lines.append(line)
+        return line
+
+    def _drain(self) -> None:
+        """After the end: the last lines still in the pipe."""
+        while True:
+            try:
+                line = self._queue.get(timeout=5)
+            except queue.Empty:
+                break
+            if line is None:
+                break
+            self.lines.append(line)
+
+    @property
+    def output(self) -> str:
+        return "\n".join(self.lines)
+
+
 @dataclass
-class ToolRun:
+class ToolRun(OutputLines):
     args: list[str]
     env: dict[str, str]
     lines: list[str] = field(default_factory=list)
     cwd: Path | None = None
 
+    def command(self) -> list[str]:
+        """What the process runs: `carsat-pilot` with the run's arguments."""
+        return [sys.executable, "-m", "carsat_pilot", *self.args]
+
     def __post_init__(self) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "carsat_pilot", *self.args],
+            self.command(),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -107,39 +165,6 @@ class ToolRun:
             self._queue.put(line.rstrip("\n"))
         self._queue.put(None)
 
-    def expect(self, pattern: str, timeout: float = 60.0) -> str:
-        """The next output line matching `pattern` (earlier lines are kept in `lines`)."""
-        wanted = re.compile(pattern, re.IGNORECASE)
-        deadline = time.monotonic() + timeout
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise AssertionError(f"no line matching {pattern!r} in:\n" + "\n".join(self.lines))
-            try:
-                line = self._queue.get(timeout=remaining)
-            except queue.Empty:
-                continue
-            if line is None:
-                self._queue.put(None)
-                raise AssertionError(
-                    f"the tool ended before printing {pattern!r}:\n" + "\n".join(self.lines)
-                )
-            self.lines.append(line)
-            if wanted.search(line):
-                return line
-
-    def next_line(self, deadline: float) -> str | None:
-        """The next output line (kept in `lines`), or None at the end or the deadline."""
-        try:
-            line = self._queue.get(timeout=max(0.1, deadline - time.monotonic()))
-        except queue.Empty:
-            return None
-        if line is None:
-            self._queue.put(None)  # the end of the output, for finish() to see too
-            return None
-        self.lines.append(line)
-        return line
-
     def send(self, text: str) -> None:
         assert self.proc.stdin is not None
         self.proc.stdin.write(text + "\n")
@@ -152,16 +177,5 @@ class ToolRun:
         except BrokenPipeError:
             pass
         code = self.proc.wait(timeout=timeout)
-        while True:
-            try:
-                line = self._queue.get(timeout=5)
-            except queue.Empty:
-                break
-            if line is None:
-                break
-            self.lines.append(line)
+        self._drain()
         return code
-
-    @property
-    def output(self) -> str:
-        return "\n".join(self.lines)

@@ -24,18 +24,16 @@ import atexit
 import io
 import os
 import queue
-import re
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tests.e2e.harness import ToolRun
+from tests.e2e.harness import OutputLines, ToolRun
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -154,7 +152,7 @@ def end_leftover_runs() -> None:
 
 
 # --------------------------------------------------------------------------- one run
-class InProcessRun:
+class InProcessRun(OutputLines):
     """One `carsat-pilot` command run on the browser thread; ToolRun's interface."""
 
     def __init__(self, args: list[str], env: dict[str, str], lines: list[str] | None = None, cwd: Path | None = None):
@@ -186,37 +184,6 @@ class InProcessRun:
                 self._queue.put(line.rstrip("\n"))
         self._queue.put(None)
 
-    def expect(self, pattern: str, timeout: float = 60.0) -> str:
-        """The next output line matching `pattern` (earlier lines are kept in `lines`)."""
-        wanted = re.compile(pattern, re.IGNORECASE)
-        deadline = time.monotonic() + timeout
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise AssertionError(f"no line matching {pattern!r} in:\n" + "\n".join(self.lines))
-            try:
-                line = self._queue.get(timeout=remaining)
-            except queue.Empty:
-                continue
-            if line is None:
-                self._queue.put(None)
-                raise AssertionError(f"the tool ended before printing {pattern!r}:\n" + "\n".join(self.lines))
-            self.lines.append(line)
-            if wanted.search(line):
-                return line
-
-    def next_line(self, deadline: float) -> str | None:
-        """The next output line (kept in `lines`), or None at the end or the deadline."""
-        try:
-            line = self._queue.get(timeout=max(0.1, deadline - time.monotonic()))
-        except queue.Empty:
-            return None
-        if line is None:
-            self._queue.put(None)  # the end of the output, for finish() to see too
-            return None
-        self.lines.append(line)
-        return line
-
     def send(self, text: str) -> None:
         self._input.write(text + "\n")
         self._input.flush()
@@ -232,20 +199,9 @@ class InProcessRun:
         self.close_input()
         if not self.done.wait(timeout):
             raise subprocess.TimeoutExpired(["carsat-pilot (in-process)", *self.args], timeout)
-        while True:
-            try:
-                line = self._queue.get(timeout=5)
-            except queue.Empty:
-                break
-            if line is None:
-                break
-            self.lines.append(line)
+        self._drain()
         assert self.code is not None
         return self.code
-
-    @property
-    def output(self) -> str:
-        return "\n".join(self.lines)
 
     # ---------------------------------------------------------------- the browser thread's side
     def _run_here(self, browser: Browser) -> None:

@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import io
 import json
-import queue
 import re
-import subprocess
 import sys
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,20 +65,8 @@ class SessionRun(ToolRun):
 
     cwd: Path | None = None
 
-    def __post_init__(self) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", DRIVER, *self.args],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            encoding="utf-8",
-            env=self.env,
-            bufsize=1,
-            cwd=self.cwd,
-        )
-        self._queue: queue.Queue[str | None] = queue.Queue()
-        threading.Thread(target=self._pump, daemon=True).start()
+    def command(self) -> list[str]:
+        return [sys.executable, "-c", DRIVER, *self.args]
 
 
 def test_menu_register_with_a_profile_file_then_activation_against_the_replica(replica: Replica, home: Path) -> None:
