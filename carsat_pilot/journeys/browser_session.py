@@ -29,7 +29,6 @@ from carsat_pilot.site.browser import (
     has_display,
     lent_browser,
     open_context,
-    run_folder,
 )
 from carsat_pilot.site.early_driver import driver_and_folder
 from carsat_pilot.site.engine import ActionFn, Engine
@@ -150,6 +149,7 @@ def _browser_context(
     """The journey's browser context: on a browser of its own (Playwright's driver, the
     run's private folder, a temporary profile), or, in the tests' in-process runs only, on
     the browser they lend (site/browser.py's `contexts_on`)."""
+    take_secret_environment(keep=False)  # before any browser or driver: what was not read by now is not needed
     lent = lent_browser()
     if lent is None:
         with (
@@ -165,8 +165,7 @@ def _browser_context(
     own_launch = [a for a in extra_args if a != LOOPBACK_ONLY]
     if not headless or options.slow_mo or own_launch:
         raise RuntimeError("contexts_on: this run needs a browser of its own (window, --slow-mo or DevTools)")
-    take_secret_environment(keep=False)  # as when the driver starts: what was not read by now is not needed
-    with run_folder(), context_on(lent) as context:
+    with context_on(lent) as context:
         yield context
 
 

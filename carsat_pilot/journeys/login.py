@@ -4,7 +4,7 @@ after a session expired, back to the services page without asking anything again
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from carsat_pilot.core.errors import TimedOut
 from carsat_pilot.site.engine import Engine, PageNotRecognized
@@ -30,16 +30,21 @@ def steps_after(flow: Flow, title: str) -> tuple[int, Flow]:
     return number + 1, flow.model_copy(update={"steps": flow.steps[number:]})
 
 
+def login_flows(franceconnect: bool) -> list[Flow]:
+    """The login flow (FranceConnect's or the usual one), then the services flow."""
+    return [load_flow("login_franceconnect" if franceconnect else "login"), load_flow("fetch_ris")]
+
+
 @dataclass
 class Login:
     """The login flow then the services flow, numbered as one journey."""
 
     engine: Engine
     franceconnect: bool = False
+    flows: list[Flow] = field(default_factory=list)  # login_flows(franceconnect) when not given
 
     def __post_init__(self) -> None:
-        self.login = load_flow("login_franceconnect" if self.franceconnect else "login")
-        self.services = load_flow("fetch_ris")
+        self.login, self.services = self.flows or login_flows(self.franceconnect)
         self.total = len(self.login.steps) + len(self.services.steps)
 
     @property

@@ -12,7 +12,7 @@ import platformdirs
 from carsat_pilot.core.errors import SiteRefused
 from carsat_pilot.journeys import ris
 from carsat_pilot.journeys.browser_session import browser_session
-from carsat_pilot.journeys.login import Login
+from carsat_pilot.journeys.login import Login, login_flows
 from carsat_pilot.journeys.options import RunOptions
 from carsat_pilot.journeys.recap import recap_table
 from carsat_pilot.person.profile import Profile
@@ -128,11 +128,11 @@ def fetch_ris(
         )
     )
     variables = {"nir": nir, "password": password}
-    flows = [load_flow("login_franceconnect" if franceconnect else "login"), load_flow("fetch_ris")]
+    flows = login_flows(franceconnect)
     compile_in_background(load_site(), flows, variables)  # while the browser starts
     with browser_session(options, variables, nir, actions={"ris": journey.action}) as (engine, store):
         journey.store = store
-        login = journey.login = Login(engine, franceconnect)
+        login = journey.login = Login(engine, franceconnect, flows)
         login.log_in()
         for attempt in range(1, SESSION_RETRIES + 1):
             try:

@@ -127,11 +127,20 @@ def launch_args(found: FoundBrowser, *, headless: bool, slow_mo: int = 0) -> dic
     return args
 
 
-@contextmanager
-def run_folder() -> Iterator[Scratch]:
+# What every journey's browser context is given, whoever launched the browser.
+CONTEXT_SETTINGS: dict[str, object] = {"locale": "fr-FR", "viewport": {"width": 1280, "height": 900}}
+
+
+def new_run_folder() -> Scratch:
     """The run's private temporary folder; what killed runs left is removed first."""
     sweep()
-    with Scratch() as scratch:
+    return Scratch()
+
+
+@contextmanager
+def run_folder() -> Iterator[Scratch]:
+    """`new_run_folder`, removed at the end."""
+    with new_run_folder() as scratch:
         yield scratch
 
 
@@ -204,8 +213,7 @@ def open_context(
                 accept_downloads=True,
                 downloads_path=str(downloads_dir or scratch.folder("downloads")),
                 env=child_environment(TMPDIR=str(scratch.folder("tmp"))),  # type: ignore[arg-type]
-                locale="fr-FR",
-                viewport={"width": 1280, "height": 900},
+                **CONTEXT_SETTINGS,  # type: ignore[arg-type]
                 **kwargs,  # type: ignore[arg-type]
             )
         except PlaywrightError as exc:
@@ -254,7 +262,7 @@ def context_on(browser: Browser) -> Iterator[BrowserContext]:
     """A fresh context on a lent browser, with the journey's settings and, as a browser
     that starts, one blank tab (the journey works in the tab it finds); closed at the end
     (its cookies, storage and downloads go with it)."""
-    context = browser.new_context(accept_downloads=True, locale="fr-FR", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(accept_downloads=True, **CONTEXT_SETTINGS)  # type: ignore[arg-type]
     try:
         context.new_page()
         yield context

@@ -24,9 +24,15 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from carsat_pilot.core.preload import import_in_background
-from carsat_pilot.core.scratch import Scratch, sweep
-from carsat_pilot.core.secret_env import take_secret_environment
-from carsat_pilot.site.browser import lent_browser, playwright_driver, run_folder, start_driver, stop_driver
+from carsat_pilot.core.scratch import Scratch
+from carsat_pilot.site.browser import (
+    lent_browser,
+    new_run_folder,
+    playwright_driver,
+    run_folder,
+    start_driver,
+    stop_driver,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Playwright
@@ -74,7 +80,6 @@ def driver_and_folder() -> Iterator[Started]:
             yield scratch, playwright
         return
     started = _waiting.pop()
-    take_secret_environment(keep=False)  # as playwright_driver: what was not read by now is not needed
     try:
         yield started
     finally:
@@ -82,8 +87,7 @@ def driver_and_folder() -> Iterator[Started]:
 
 
 def _start() -> Started:
-    sweep()  # what killed runs left, as run_folder does
-    scratch = Scratch()
+    scratch = new_run_folder()
     try:
         return scratch, start_driver(scratch)
     except BaseException:

@@ -60,16 +60,22 @@ def group(page: Page, pattern: re.Pattern[str]) -> Locator:
     return page.get_by_role("group", name=pattern).or_(page.get_by_role("radiogroup", name=pattern))
 
 
-def chosen(
-    candidates: Locator, found: list[pageprobe.Place], *, what: str, unique: bool, settled: bool
-) -> Locator | None:
-    """The one candidate that belongs to the step, or None if there is none yet. Two
-    that belong equally are not a coin toss: AmbiguousMatch (unless the caller only reads
-    the page, `unique=False`: any of them tells the page is there). One far from the
-    step's form and main content is taken only from a `settled` page."""
+def chosen_index(found: list[pageprobe.Place], *, what: str, unique: bool, settled: bool) -> int | None:
+    """Which candidate belongs to the step, or None if there is none yet. Two that belong
+    equally are not a coin toss: AmbiguousMatch (unless the caller only reads the page,
+    `unique=False`: any of them tells the page is there). One far from the step's form and
+    main content is taken only from a `settled` page."""
     indexes, tier = pageprobe.choose(found)
     if not indexes or (tier not in pageprobe.NEAR and not settled):
         return None
     if len(indexes) > 1 and unique:
         raise AmbiguousMatch(what, len(indexes))
-    return candidates.nth(indexes[0])
+    return indexes[0]
+
+
+def chosen(
+    candidates: Locator, found: list[pageprobe.Place], *, what: str, unique: bool, settled: bool
+) -> Locator | None:
+    """The candidate `chosen_index` picks, as a locator."""
+    index = chosen_index(found, what=what, unique=unique, settled=settled)
+    return None if index is None else candidates.nth(index)

@@ -166,18 +166,19 @@ class Waiting(PageSession):
         else wait for the page to change (or for the slice to end)."""
         locator = wanted.build(page)
         seen, places = self._look_and_find(page, locator, wanted.dialog, snapshot=wanted.snapshot)
-        chosen = None
+        index = None
         if seen.previous_gone or not wanted.previous_gone:
             try:
                 settled = self.settled(page, seen)
-                chosen = finding.chosen(locator, places, what=wanted.what, unique=wanted.unique, settled=settled)
+                index = finding.chosen_index(places, what=wanted.what, unique=wanted.unique, settled=settled)
                 progress.ambiguous = None
             except AmbiguousMatch as exc:
                 progress.ambiguous = exc
-        if chosen is not None:
+        if index is not None:
             self.page = page
             self.just_sent = None
-            self.found = (chosen, self.look_id, pageprobe.choose(places)[0][0])
+            chosen = locator.nth(index)
+            self.found = (chosen, self.look_id, index)
             return chosen, seen
         if wanted.watch_messages and self._answered(page, seen, progress):
             return None  # reloaded after an outage: look again at once
