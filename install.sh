@@ -42,7 +42,9 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
 }
 
+own_chromium=no
 if has_playwright_chromium; then
+  own_chromium=yes
   say "navigateur : Chromium de Playwright"
 elif [ -n "$(system_chromium)" ]; then
   say "navigateur : $(system_chromium)"
@@ -50,6 +52,7 @@ else
   # First choice on a machine with internet: Playwright's own build. Where it cannot
   # download (closed networks), Debian's package.
   if .venv/bin/python -m playwright install chromium >/dev/null 2>&1 && has_playwright_chromium; then
+    own_chromium=yes
     say "navigateur : Chromium de Playwright (téléchargé)"
   elif command -v apt-get >/dev/null; then
     apt_install chromium
@@ -57,6 +60,13 @@ else
     echo "Aucun Chromium trouvé : installez-en un (paquet chromium) puis relancez." >&2
     exit 2
   fi
+fi
+
+# Chromium's headless build, beside Debian's: what carsat-pilot (like Playwright with its own
+# download) launches for a headless run — the same engine, much less CPU. Optional: where the
+# distribution has no such package, headless runs use the full chromium.
+if [ "$own_chromium" = no ] && ! command -v chromium-headless-shell >/dev/null && command -v apt-get >/dev/null; then
+  apt_install chromium-headless-shell || say "chromium-headless-shell indisponible : le mode sans fenêtre utilisera chromium"
 fi
 
 # Xvfb: a virtual screen for the headed tests and for headed runs on a machine without one.

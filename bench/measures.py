@@ -50,11 +50,12 @@ def tool_command() -> list[str]:
 
 # --------------------------------------------------------------------------- machine
 def browser_path() -> str | None:
-    """The Chromium carsat-pilot itself would launch (None: Playwright's own build)."""
+    """The Chromium carsat-pilot itself would launch for a headless journey, as both sides
+    of the bench run (None: Playwright's own build)."""
     from carsat_pilot.site.browser import find_browser
 
-    found = find_browser(None)
-    return str(found.path) if found.path is not None else None
+    executable = find_browser(None).executable(headless=True)
+    return str(executable) if executable is not None else None
 
 
 def machine() -> dict[str, Any]:

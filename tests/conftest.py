@@ -11,9 +11,16 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from playwright.sync_api import expect
 
 from carsat_pilot.site.browser import find_browser
+
+# No time limit on a property's example: hypothesis's 200 ms deadline is a timed assertion,
+# which fails on a machine busy with the whole suite (seen: a field check at 342 ms) and
+# proves nothing about the code. Speed is the bench's job (bench/).
+settings.register_profile("suite", deadline=None)
+settings.load_profile("suite")
 
 # Chromium resolves a few Google hosts at start whatever the flags: in tests nothing may
 # leave the machine, so every lookup except loopback fails at once.
@@ -29,8 +36,9 @@ expect.set_options(timeout=15_000)
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     found = find_browser()
     args = dict(browser_type_launch_args)
-    if found.path is not None:
-        args["executable_path"] = str(found.path)
+    executable = found.executable(headless=args.get("headless", True))
+    if executable is not None:
+        args["executable_path"] = str(executable)
     args["args"] = [*args.get("args", []), *NO_NETWORK_ARGS]
     return args
 

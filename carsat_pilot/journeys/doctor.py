@@ -46,6 +46,8 @@ def run_checks(base_url: str, browser_path: str | None) -> list[Check]:
     try:
         found = find_browser(browser_path)
         where = str(found.path) if found.path else "Chromium de Playwright"
+        if found.headless_shell:
+            where += f" (sans fenêtre : {found.headless_shell})"
         checks.append(Check("Navigateur trouvé", True, where))
     except PilotError as exc:
         checks.append(Check("Navigateur trouvé", False, exc.message, "sudo apt-get install -y chromium"))

@@ -48,7 +48,7 @@ def _toml(data: dict[str, Any]) -> str:
 bad_cases = st.sampled_from([(k, v) for k, values in BAD.items() for v in values])
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=bad_cases)
 def test_every_invalid_profile_exits_2_naming_the_field(case: tuple[str, Any], tmp_path: Path) -> None:
     key, value = case
@@ -64,7 +64,7 @@ def test_every_invalid_profile_exits_2_naming_the_field(case: tuple[str, Any], t
     assert "Traceback" not in result.output
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(
     day=st.integers(1, 28),
     month=st.integers(1, 12),

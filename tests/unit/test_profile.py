@@ -287,8 +287,7 @@ awkward_text = st.text(
 ).filter(lambda s: s.split() != [])
 
 
-# deadline=None: each example writes and syncs a file (fsync), slow on a busy disk.
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(question=awkward_text, answer=awkward_text)
 def test_any_text_survives_the_round_trip(tmp_path: Path, question: str, answer: str) -> None:
     profile = load_profile(write(tmp_path, DESIGN_TOML))
