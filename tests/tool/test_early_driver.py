@@ -4,12 +4,15 @@ and an import that fails still fails in the main thread."""
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,6 +35,25 @@ def _driver_processes() -> list[int]:
     return found
 
 
+def off_the_test_loop(test: Callable[..., None]) -> Callable[..., None]:
+    """Run the test as a command runs: on a thread with no asyncio loop. In a test process
+    where pytest-playwright's fixtures already ran, the main thread has their loop, and
+    Playwright's sync API refuses to start there."""
+
+    @functools.wraps(test)
+    def run(*args: Any, **kwargs: Any) -> None:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(test, *args, **kwargs).result()
+
+    return run
+
+
+@pytest.fixture
+def before() -> list[int]:
+    """The drivers this test process already had (the tests' own browsers): not the command's."""
+    return _driver_processes()
+
+
 @pytest.fixture
 def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
@@ -49,10 +71,10 @@ def fresh_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return name
 
 
+@off_the_test_loop
 def test_a_driver_the_command_never_used_is_stopped_and_its_folder_removed(
-    private_tmp: Path, fresh_module: str
+    private_tmp: Path, fresh_module: str, before: list[int]
 ) -> None:
-    before = _driver_processes()
     with early_driver.driver_while_importing(fresh_module):
         assert sys.modules[fresh_module].LOADED
         assert len(early_driver._waiting) == 1
@@ -64,39 +86,45 @@ def test_a_driver_the_command_never_used_is_stopped_and_its_folder_removed(
     assert _driver_processes() == before
 
 
-def test_the_journey_takes_the_early_driver_and_cleans_up_after_itself(private_tmp: Path, fresh_module: str) -> None:
+@off_the_test_loop
+def test_the_journey_takes_the_early_driver_and_cleans_up_after_itself(
+    private_tmp: Path, fresh_module: str, before: list[int]
+) -> None:
     with early_driver.driver_while_importing(fresh_module):
         early = early_driver._waiting[0]
         with early_driver.driver_and_folder() as (scratch, playwright):
             assert (scratch, playwright) == early  # no second driver started
             assert early_driver._waiting == []
-            assert len(_driver_processes()) == 1
+            assert len(_driver_processes()) == len(before) + 1
             browser = playwright.chromium  # the driver answers
             assert browser.name == "chromium"
         assert not scratch.path.exists()
-        assert _driver_processes() == []
+        assert _driver_processes() == before
 
 
-def test_without_an_early_driver_the_journey_starts_its_own(private_tmp: Path) -> None:
+@off_the_test_loop
+def test_without_an_early_driver_the_journey_starts_its_own(private_tmp: Path, before: list[int]) -> None:
     assert early_driver._waiting == []
     with early_driver.driver_and_folder() as (scratch, _playwright):
-        assert scratch.path.is_dir() and len(_driver_processes()) == 1
-    assert not scratch.path.exists() and _driver_processes() == []
+        assert scratch.path.is_dir() and len(_driver_processes()) == len(before) + 1
+    assert not scratch.path.exists() and _driver_processes() == before
 
 
-def test_an_import_that_fails_still_fails_and_leaves_no_driver(private_tmp: Path) -> None:
+@off_the_test_loop
+def test_an_import_that_fails_still_fails_and_leaves_no_driver(private_tmp: Path, before: list[int]) -> None:
     with (
         pytest.raises(ModuleNotFoundError, match=r"carsat_pilot\.no_such_module"),
         early_driver.driver_while_importing("carsat_pilot.no_such_module"),
     ):
         pytest.fail("the body must not run when the import failed")
-    assert early_driver._waiting == [] and _driver_processes() == []
+    assert early_driver._waiting == [] and _driver_processes() == before
     assert [p for p in private_tmp.iterdir() if p.name.startswith("cp-run-")] == []
 
 
-def test_with_the_modules_already_loaded_no_driver_is_started_early(private_tmp: Path) -> None:
+@off_the_test_loop
+def test_with_the_modules_already_loaded_no_driver_is_started_early(private_tmp: Path, before: list[int]) -> None:
     """Nothing to overlap (a second command in one process): bad input then costs no driver."""
     import json  # noqa: F401  (loaded: the case of a second command)
 
     with early_driver.driver_while_importing("json"):
-        assert early_driver._waiting == [] and _driver_processes() == []
+        assert early_driver._waiting == [] and _driver_processes() == before
