@@ -94,7 +94,7 @@ class PageSession:
         self._interruptions = pageprobe.interruption_args(list(site.interruptions))
         self._banner_buttons = _banner_buttons(site)
         self._messages = MessageReader(site.messages)
-        pageprobe.watch(context)
+        pageprobe.install(context, self._interruptions)
         context.on("page", self._on_new_page)
         for page in context.pages:
             self._on_new_page(page)

@@ -527,3 +527,26 @@ def test_the_element_just_found_is_read_back_by_reference_and_never_mistaken(
     )
     assert engine.on_element(prenom, "el => el.value") == "neuf"
     assert len(by_locator) == 2
+
+
+@pytest.mark.parametrize("looks", ["installed", "removed by the page"])
+def test_a_look_works_with_the_installed_looks_and_without_them(engine: Engine, looks: str) -> None:
+    """The looks are installed in every document before its scripts; a document they did
+    not reach (or whose scripts removed them) is looked at with the script sent whole:
+    the banner is still refused, the site's words still read, the button still found."""
+    removal = "<script>delete window.__cpLooks;</script>" if looks != "installed" else ""
+    page = _page(
+        engine,
+        removal
+        + CLICKS
+        + BANNER_LATER.replace("DELAY", "0")
+        + "<main><form><p role='alert'>Le code saisi est incorrect.</p>"
+        "<button type='button' data-who='next'>Étape suivante</button></form></main>",
+    )
+    page.wait_for_function("() => document.body.innerText.includes('Bienvenue')")
+    assert page.evaluate("!!window.__cpLooks") == (looks == "installed")
+    seen = engine._look(page)
+    assert seen.dismissed == ["bandeau des cookies"]
+    assert "Le code saisi est incorrect." in [m.text for m in seen.messages if m.alert]
+    engine.click(Target(name="Étape suivante"))
+    assert _clicks(page) == ["refuse", "next"]
