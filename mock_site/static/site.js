@@ -98,9 +98,17 @@
         const mine = ++sequence;
         town.disabled = true;
         status.textContent = "Recherche des villes…";
-        const response = await fetch(postal.dataset.communes + "?code_postal=" + encodeURIComponent(code),
-                                     { headers: { ...fetchHeaders(), Accept: "application/json" } });
-        const data = await response.json();
+        let data;
+        try {
+          const response = await fetch(postal.dataset.communes + "?code_postal=" + encodeURIComponent(code),
+                                       { headers: { ...fetchHeaders(), Accept: "application/json" } });
+          if (!response.ok) throw new Error(String(response.status));
+          data = await response.json();
+        } catch (error) {
+          if (mine !== sequence) return;
+          status.textContent = "La recherche des villes a échoué : modifiez le code postal pour réessayer.";
+          return;
+        }
         if (mine !== sequence) return;  // a later keystroke already asked again
         fill(data.communes);
         status.textContent = data.communes.length ? "" : "Code postal inconnu.";
@@ -108,6 +116,10 @@
 
       // Like the real autocomplete: ask once the typing pauses, not at every key.
       postal.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(load, 250); });
+      // A code typed before this script ran (the page shown, its deferred script still
+      // on its way) is not lost: its towns are asked now. A page the server sent back
+      // with its towns already listed keeps them (and the town chosen).
+      if (postal.value.trim() && town.disabled) load();
 
       function showCountryFields() {
         const france = country.value === "FRANCE";

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Page, Playwright, expect
+from playwright.sync_api import Page, Playwright, Route, expect
 from pypdf import PdfReader
 
 from carsat_pilot.site.browser import FoundBrowser, find_browser
@@ -346,3 +346,21 @@ def test_failure_during_rafraichir_shows_the_site_error_page(page: Page, live: L
     state.add_fault(Fault(path_prefix=bloc, count=1, kind="maintenance"))
     page.get_by_role("button", name="Rafraîchir").click()
     expect(page.get_by_text("Le site est actuellement en maintenance.")).to_be_visible()
+
+
+def test_a_postal_code_typed_before_the_pages_script_ran_still_gets_its_towns(page: Page, live: Live) -> None:
+    """The step is shown before its deferred script runs: a code typed in that moment
+    (seen under a loaded machine) must still bring its towns, as on a real site."""
+    tab = open_registration(page, live)
+    step1_with_one_wrong_captcha(tab, live)
+    held: list[Route] = []
+    tab.route("**/static/site.js", lambda route: held.append(route))  # the script, held back
+    tab.reload(wait_until="commit")
+    tab.get_by_label("Code postal").fill("01000")
+    assert len(held) == 1
+    held[0].continue_()
+    town = tab.get_by_label("Ville *")
+    expect(town).to_be_enabled()
+    expect(town.get_by_role("option")).to_have_text(
+        ["Sélectionnez votre ville", "BOURG-EN-BRESSE", "SAINT-DENIS-LES-BOURG"]
+    )
