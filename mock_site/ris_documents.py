@@ -5,9 +5,16 @@ lock."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
 from mock_site.records import Account
 from mock_site.ris_pdf import RisPerson, build_ris_pdf
+
+# The same person on the same date is the same document (build_ris_pdf is deterministic,
+# tested): drawn once per process. Drawing one parses and subsets two DejaVu fonts, ~0.3 s
+# of CPU — a fifth of the test suite's Python time went there (py-spy), every journey's
+# replica drawing the same person's RIS again.
+_drawn = lru_cache(maxsize=64)(build_ris_pdf)
 
 
 def produce(account: Account, on: date, *, current: bool) -> bytes:
@@ -22,7 +29,7 @@ def produce(account: Account, on: date, *, current: bool) -> bytes:
             born=account.date_naissance,
             address=tuple(account.adresse_normalisee),
         )
-        existing = build_ris_pdf(person, on)
+        existing = _drawn(person, on)
         account.ris_documents.append((on, existing))
         account.ris_documents.sort(key=lambda item: item[0])
     if current:
