@@ -233,7 +233,15 @@ def test_the_steps_own_form_then_the_main_content_win_over_the_rest(engine: Engi
     assert _clicks(page) == ["form"]
 
 
+# Drift is said once the page has stayed quiet for DRIFT_GRACE_S, not at the page's time-out:
+# these tests give the page 30 s and require the answer in half of it. The margin is wide on
+# purpose — the suite runs two test processes per core, and a tighter bound (8 s) was a
+# timed assertion that a loaded machine could fail while the behaviour was right.
+WELL_BEFORE_THE_TIME_OUT_S = 15.0
+
+
 def test_two_equal_candidates_are_drift_not_a_coin_toss(engine: Engine) -> None:
+    engine.page_timeout_s = 30.0
     page = _page(
         engine,
         CLICKS + "<main><p><a href='#' data-who='one'>Rafraîchir</a></p><p><a href='#' data-who='two'>Rafraichir</a>"
@@ -244,7 +252,7 @@ def test_two_equal_candidates_are_drift_not_a_coin_toss(engine: Engine) -> None:
         engine.click(Target(name="Rafraîchir"))
     assert "2 éléments" in caught.value.message and "Rafraîchir" in caught.value.message
     assert _clicks(page) == []
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < WELL_BEFORE_THE_TIME_OUT_S
 
 
 def test_a_missing_button_on_a_settled_page_is_drift_within_seconds(engine: Engine) -> None:
@@ -254,7 +262,7 @@ def test_a_missing_button_on_a_settled_page_is_drift_within_seconds(engine: Engi
     with pytest.raises(PageNotRecognized) as caught:
         engine.click(Target(name="Valider votre voie"))
     assert "Valider votre voie" in caught.value.message
-    assert time.monotonic() - started < 8, "drift must not wait for the 30 s page time-out"
+    assert time.monotonic() - started < WELL_BEFORE_THE_TIME_OUT_S, "drift must not wait for the 30 s page time-out"
 
 
 def test_a_slow_page_is_still_waited_for(engine: Engine) -> None:
@@ -331,6 +339,7 @@ def test_a_late_banner_is_not_taken_for_the_address_proposal(engine: Engine) -> 
 
 
 def test_a_dialog_the_tool_does_not_know_is_never_clicked_and_is_drift(engine: Engine) -> None:
+    engine.page_timeout_s = 30.0
     page = _page(
         engine,
         CLICKS + "<main><button data-who='real'>Étape suivante</button></main>"
@@ -343,7 +352,7 @@ def test_a_dialog_the_tool_does_not_know_is_never_clicked_and_is_drift(engine: E
         engine.click(Target(name="Étape suivante"))
     assert "fenêtre" in caught.value.message
     assert _clicks(page) == []
-    assert time.monotonic() - started < 15
+    assert time.monotonic() - started < WELL_BEFORE_THE_TIME_OUT_S
 
 
 def test_an_information_notice_is_not_an_outage_and_an_unknown_alert_not_a_refusal(engine: Engine) -> None:
