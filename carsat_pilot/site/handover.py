@@ -130,9 +130,12 @@ def captcha(engine: Acting, spec: HumanSpec) -> None:
 
 
 def _focus(engine: Acting, field: str) -> None:
+    """The cursor in the code's field, for the person's convenience — never a reason to stop.
+    The person may already be sending the form (the page then goes away under the focus:
+    seen under load, it made a right journey stop as drift); what follows looks at the page."""
     try:
         engine.wait_for(engine.labelled(field), engine.page_timeout_s, what="le champ du code").focus()
-    except PilotError:
+    except (PilotError, PlaywrightError):
         pass  # the person can still click in the field
 
 

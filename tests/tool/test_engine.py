@@ -559,3 +559,21 @@ def test_a_look_works_with_the_installed_looks_and_without_them(engine: Engine, 
     assert "Le code saisi est incorrect." in [m.text for m in seen.messages if m.alert]
     engine.click(Target(name="Étape suivante"))
     assert _clicks(page) == ["refuse", "next"]
+
+
+def test_the_page_going_away_under_the_captcha_focus_is_not_drift(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a refused code the tool puts the cursor in the field, while the person may
+    already be sending the next code: the page leaving under the focus is the person's
+    doing, not a changed site (seen under load: a right journey stopped as drift)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    from carsat_pilot.site import handover
+
+    class _LeavingField:
+        def focus(self) -> None:
+            raise PlaywrightError("Execution context was destroyed, most likely because of a navigation")
+
+    monkeypatch.setattr(engine, "wait_for", lambda *args, **kwargs: _LeavingField())
+    handover._focus(engine, "Recopiez le texte de l'image")  # no error: the next look sees the new page
