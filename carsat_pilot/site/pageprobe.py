@@ -250,10 +250,22 @@ def interruption_args(interruptions: list[Interruption]) -> list[dict[str, Any]]
 def look(page: Page, interruptions: list[dict[str, Any]], *, snapshot: bool = False) -> Look:
     """One look; `interruptions` are the ones `install` gave the page, or none."""
     args: dict[str, Any] = {"banners": bool(interruptions), "snapshot": snapshot}
-    raw = page.evaluate(_CALL_LOOK, args)
-    if raw is None:
-        raw = page.evaluate(PROBE_JS, {**args, "interruptions": interruptions})
-    return _as_look(json.loads(raw))
+    return _as_look(_installed_or_whole(page.evaluate, _CALL_LOOK, PROBE_JS, args, interruptions))
+
+
+def _installed_or_whole(
+    run: Callable[[str, Any], Any],
+    installed: str,
+    whole: str,
+    args: dict[str, Any],
+    interruptions: list[dict[str, Any]],
+) -> Any:
+    """The looks `install` put in the page, called by name; in a document they did not
+    reach, their whole source, given the interruptions too. The answer, decoded."""
+    answer = run(installed, args)
+    if answer is None:
+        answer = run(whole, {**args, "interruptions": interruptions})
+    return json.loads(answer)
 
 
 def _as_look(raw: dict[str, Any]) -> Look:
@@ -302,10 +314,7 @@ def look_and_find(
         "snapshot": snapshot,
         "lookId": look_id,
     }
-    answer = candidates.evaluate_all(_CALL_LOOK_FIND, args)
-    if answer is None:
-        answer = candidates.evaluate_all(LOOK_FIND_JS, {**args, "interruptions": interruptions})
-    raw = json.loads(answer)
+    raw = _installed_or_whole(candidates.evaluate_all, _CALL_LOOK_FIND, LOOK_FIND_JS, args, interruptions)
     return _as_look(raw["look"]), [_as_place(r) for r in raw["places"]]
 
 

@@ -7,7 +7,6 @@ import io
 import os
 import re
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ from pypdf import PdfReader
 
 from carsat_pilot.site.browser import FoundBrowser, find_browser
 from mock_site import Clock, MockConfig, RunningServer, create_app, get_state, serve
+from tests.loop_free import off_the_loop
 from tests.mock_site.helpers import NIR, PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -218,8 +218,7 @@ def test_whole_journey_headless(page: Page, live: Live, tmp_path: Path) -> None:
 def found_browser() -> FoundBrowser:
     """The tool's own browser lookup. It may start Playwright to look for its Chromium,
     which the sync API refuses inside the running `playwright` fixture: ask from a thread."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(find_browser).result()
+    return off_the_loop(find_browser)
 
 
 @pytest.mark.headed

@@ -4,19 +4,17 @@ and an import that fails still fails in the main thread."""
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from carsat_pilot.site import early_driver
+from tests.loop_free import runs_off_the_loop
 
 
 def _driver_processes() -> list[int]:
@@ -33,19 +31,6 @@ def _driver_processes() -> list[int]:
         if ppid == os.getpid() and b"run-driver" in cmdline:
             found.append(int(entry.name))
     return found
-
-
-def off_the_test_loop(test: Callable[..., None]) -> Callable[..., None]:
-    """Run the test as a command runs: on a thread with no asyncio loop. In a test process
-    where pytest-playwright's fixtures already ran, the main thread has their loop, and
-    Playwright's sync API refuses to start there."""
-
-    @functools.wraps(test)
-    def run(*args: Any, **kwargs: Any) -> None:
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            pool.submit(test, *args, **kwargs).result()
-
-    return run
 
 
 @pytest.fixture
@@ -71,7 +56,7 @@ def fresh_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return name
 
 
-@off_the_test_loop
+@runs_off_the_loop
 def test_a_driver_the_command_never_used_is_stopped_and_its_folder_removed(
     private_tmp: Path, fresh_module: str, before: list[int]
 ) -> None:
@@ -86,7 +71,7 @@ def test_a_driver_the_command_never_used_is_stopped_and_its_folder_removed(
     assert _driver_processes() == before
 
 
-@off_the_test_loop
+@runs_off_the_loop
 def test_the_journey_takes_the_early_driver_and_cleans_up_after_itself(
     private_tmp: Path, fresh_module: str, before: list[int]
 ) -> None:
@@ -102,7 +87,7 @@ def test_the_journey_takes_the_early_driver_and_cleans_up_after_itself(
         assert _driver_processes() == before
 
 
-@off_the_test_loop
+@runs_off_the_loop
 def test_without_an_early_driver_the_journey_starts_its_own(private_tmp: Path, before: list[int]) -> None:
     assert early_driver._waiting == []
     with early_driver.driver_and_folder() as (scratch, _playwright):
@@ -110,7 +95,7 @@ def test_without_an_early_driver_the_journey_starts_its_own(private_tmp: Path, b
     assert not scratch.path.exists() and _driver_processes() == before
 
 
-@off_the_test_loop
+@runs_off_the_loop
 def test_an_import_that_fails_still_fails_and_leaves_no_driver(private_tmp: Path, before: list[int]) -> None:
     with (
         pytest.raises(ModuleNotFoundError, match=r"carsat_pilot\.no_such_module"),
@@ -121,7 +106,7 @@ def test_an_import_that_fails_still_fails_and_leaves_no_driver(private_tmp: Path
     assert [p for p in private_tmp.iterdir() if p.name.startswith("cp-run-")] == []
 
 
-@off_the_test_loop
+@runs_off_the_loop
 def test_with_the_modules_already_loaded_no_driver_is_started_early(private_tmp: Path, before: list[int]) -> None:
     """Nothing to overlap (a second command in one process): bad input then costs no driver."""
     import json  # noqa: F401  (loaded: the case of a second command)
