@@ -160,6 +160,10 @@ def _in_page(engine: PageSession, field: Locator, instruction: str, question: st
     also type the option's number in the terminal."""
 
     human = engine.human
+    # Listening before telling: a person quick to pick (or an advisor who already had the
+    # list open) must not change it before the tool listens — that choice would be lost
+    # and the tool would wait for a second one nobody makes.
+    field.evaluate(_ARM_JS)
     engine.emit("waiting_human", instruction, handover="choice")
     if engine.overlay is not None:
         engine.overlay.show(instruction=instruction)
@@ -169,7 +173,6 @@ def _in_page(engine: PageSession, field: Locator, instruction: str, question: st
         human.console.print(f"  {number}. {option or NONE_SHOWN}", soft_wrap=True)
     reader = getattr(human, "reader", None)
     deadline = time.monotonic() + human.timeout_s
-    field.evaluate(_ARM_JS)
     try:
         while time.monotonic() < deadline:
             line = reader.poll() if reader is not None else None

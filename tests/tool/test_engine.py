@@ -17,7 +17,7 @@ from carsat_pilot.site.acting import CLICK_SLICE_MS
 from carsat_pilot.site.actions import ACTIONS
 from carsat_pilot.site.engine import Engine, PageNotRecognized
 from carsat_pilot.site.flowspec import Target, load_site
-from carsat_pilot.site.human import TerminalHuman
+from carsat_pilot.site.human import BrowserHuman, TerminalHuman
 from carsat_pilot.site.overlay import Overlay
 
 SITE = "http://127.0.0.1:9"
@@ -103,6 +103,34 @@ def test_a_city_the_site_does_not_offer_is_said_with_the_choices(engine: Engine)
     with pytest.raises(SiteRefused) as caught:
         engine.select("Ville", "LYON")
     assert "CAEN" in caught.value.message
+
+
+class _QuickPerson(Overlay):
+    """The overlay of a person who picks in the list the instant they are told to."""
+
+    def show(self, *, step: str | None = None, instruction: str | None = None) -> None:
+        super().show(step=step, instruction=instruction)
+        if instruction:
+            for page in self._context.pages:
+                page.get_by_role("combobox").select_option(label="SAINT-DENIS-LES-BOURG")
+
+
+def test_a_choice_made_the_instant_the_person_is_told_is_not_lost(context: BrowserContext) -> None:
+    """In browser mode the tool listens to the list before the overlay says « Choisissez la
+    ville dans la liste » — a choice made at once (the CI's quick test, an advisor who had
+    the list open) is the choice, not a change the tool missed while it waited for another."""
+    human = BrowserHuman(Console(file=io.StringIO()), 5.0, stream=io.StringIO(""))
+    site = load_site().model_copy(update={"page_timeout_s": 3.0})
+    engine = Engine(context, site, human, EventBus(), SITE, {}, overlay=_QuickPerson(context), actions=ACTIONS)
+    engine.page = context.new_page()
+    page = _page(
+        engine,
+        "<label>Ville * <select><option value=''>Sélectionnez</option><option>PERONNAS</option>"
+        "<option>SAINT-DENIS-LES-BOURG</option></select></label>",
+    )
+    engine.select("Ville", "Bourg-en-Bresse")  # a missed choice: TimedOut after the person's 5 s
+    assert page.get_by_role("combobox").evaluate("s => s.options[s.selectedIndex].text") == "SAINT-DENIS-LES-BOURG"
+    assert [(c.typed, c.chosen) for c in human.chosen] == [("Bourg-en-Bresse", "SAINT-DENIS-LES-BOURG")]
 
 
 def test_the_sites_error_is_read_and_shown_verbatim(engine: Engine) -> None:
