@@ -1,5 +1,5 @@
 """Run carsat-pilot as `python -m carsat_pilot` (the tests start the CLI this way)."""
 
-from carsat_pilot.cli import main
+from carsat_pilot.entry import main
 
 main()

@@ -4,13 +4,12 @@ replica — are imported inside the commands that need them, so `--help` stays i
 from __future__ import annotations
 
 import functools
-import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -78,7 +77,10 @@ def _desk() -> Desk:
 @contextmanager
 def _journey_imports() -> Iterator[None]:
     """A journey's modules, imported while Playwright's driver starts (the two overlap:
-    see site/early_driver.py); the driver waits for the journey, or is stopped unused."""
+    see site/early_driver.py); the driver waits for the journey, or is stopped unused.
+    Started from `carsat-pilot`, entry.py has done it before Typer was imported, and this is
+    a no-op; it is for the app run some other way (in-process, or a command entry.py did
+    not recognize)."""
     from carsat_pilot.site.early_driver import driver_while_importing
 
     with driver_while_importing("carsat_pilot.desk.commands"):
@@ -332,37 +334,3 @@ def session(
     code = run_configured(console, config)
     if code:
         raise typer.Exit(code)
-
-
-def main() -> None:
-    from carsat_pilot.core.secret_env import take_secret_environment
-
-    # Before anything can start a child (Playwright's driver, the browser, the replica's
-    # server): the secrets leave the environment and stay in this process only.
-    take_secret_environment()
-    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
-    try:
-        app()
-    except SystemExit as done:  # Typer ends every command this way, its exit code inside
-        _leave(done.code)
-
-
-def _leave(code: object) -> NoReturn:
-    """Exit without the interpreter's tear-down. Freeing a hundred modules (pydantic,
-    Playwright, Rich) took ~0.15 s at the end of every command, measured, with the person
-    waiting for the prompt; nothing needs it: by now every file of the tool is written,
-    closed and synced (core/files.py), the browser and its driver are stopped and their
-    folder removed, and the only threads left are daemons. The output is flushed here."""
-    if isinstance(code, str):  # a message instead of a number: Python prints it and exits 1
-        sys.stderr.write(code + "\n")
-        code = 1
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass  # a closed pipe: nothing more can be said
-    os._exit(code if isinstance(code, int) else 0)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

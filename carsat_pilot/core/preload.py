@@ -12,13 +12,17 @@ import importlib
 import threading
 
 
-def import_in_background(module: str) -> threading.Thread:
+def import_in_background(*modules: str) -> threading.Thread:
+    """Import `modules` in order on a daemon thread; a failure stops that thread's imports
+    (the real import, where the module is used, says what went wrong)."""
+
     def load() -> None:
         try:
-            importlib.import_module(module)
+            for module in modules:
+                importlib.import_module(module)
         except BaseException:  # raised again by the import where the module is used
             pass
 
-    thread = threading.Thread(target=load, name=f"preload {module}", daemon=True)
+    thread = threading.Thread(target=load, name=f"preload {', '.join(modules)}", daemon=True)
     thread.start()
     return thread

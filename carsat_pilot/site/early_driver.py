@@ -44,19 +44,21 @@ _waiting: list[Started] = []
 
 
 @contextmanager
-def driver_while_importing(module: str) -> Iterator[None]:
-    """Import `module` (in a thread) while Playwright's driver starts. The driver waits for
-    the command's journey; unused, it is stopped at the end. With `module` already loaded
-    (a second command in the same process) there is nothing to overlap: no early driver,
-    the journey starts one when it gets there — and input refused before never costs one."""
-    if module in sys.modules or lent_browser() is not None:  # lent: the tests' in-process runs
-        importlib.import_module(module)
+def driver_while_importing(*modules: str) -> Iterator[None]:
+    """Import `modules` (in a thread, in order) while Playwright's driver starts. The driver
+    waits for the command's journey; unused, it is stopped at the end. With the modules
+    already loaded (a second command in the same process) there is nothing to overlap: no
+    early driver, the journey starts one when it gets there — and input refused before
+    never costs one."""
+    if all(module in sys.modules for module in modules) or lent_browser() is not None:  # lent: in-process tests
+        for module in modules:
+            importlib.import_module(module)
         yield
         return
     # The main thread needs Playwright's own modules before it can start the driver: first.
     import playwright.sync_api  # noqa: F401
 
-    thread = import_in_background(module)
+    thread = import_in_background(*modules)
     try:
         _waiting.append(_start())
     except Exception:
@@ -64,7 +66,8 @@ def driver_while_importing(module: str) -> Iterator[None]:
     finally:
         thread.join()
     try:
-        importlib.import_module(module)  # done by now; raises here what the thread met
+        for module in modules:
+            importlib.import_module(module)  # done by now; raises here what the thread met
         yield
     finally:
         while _waiting:

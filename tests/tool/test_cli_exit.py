@@ -1,4 +1,4 @@
-"""The command line leaves without the interpreter's tear-down (cli._leave): what was
+"""The command line leaves without the interpreter's tear-down (entry.leave): what was
 printed is all there, in order, and the exit code is the command's."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import pytest
 def _leave_with(code: str) -> subprocess.CompletedProcess[str]:
     script = (
         "import sys\n"
-        "from carsat_pilot.cli import _leave\n"
+        "from carsat_pilot.entry import leave\n"
         "print('dernière ligne', end='')\n"  # no newline: only an explicit flush sends it
         "sys.stderr.write('sur stderr')\n"
-        f"_leave({code})\n"
+        f"leave({code})\n"
     )
     return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
 

@@ -40,4 +40,4 @@ def test_the_wheel_ships_flows_and_the_replica(tmp_path: Path) -> None:
     assert not any(n.endswith((".po", ".pot")) for n in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(tmp_path / name).read(entry_points).decode()
-    assert "carsat-pilot = carsat_pilot.cli:main" in text
+    assert "carsat-pilot = carsat_pilot.entry:main" in text
