@@ -1,0 +1,68 @@
+"""The command's first moments (carsat_pilot/entry.py): a journey's driver starts before
+Typer is imported, with the secrets already out of the environment; anything else
+(`--help`, `doctor`) starts none."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from carsat_pilot.entry import is_journey
+
+
+@pytest.mark.parametrize(
+    ("args", "journey"),
+    [
+        (["register", "--profile", "p.toml"], True),
+        (["fetch-ris", "--nir", "123"], True),
+        (["activate"], True),
+        (["register", "--help"], False),
+        (["-h"], False),
+        (["doctor"], False),
+        (["session"], False),
+        ([], False),
+        (["--profile", "register.toml", "journal"], False),
+    ],
+)
+def test_a_journey_is_told_from_the_command_line(args: list[str], journey: bool) -> None:
+    assert is_journey(args) is journey
+
+
+def _first_moments(*args: str) -> subprocess.CompletedProcess[str]:
+    """The command run as `carsat-pilot` runs it, saying what was there when the driver started."""
+    script = textwrap.dedent(
+        f"""
+        import os, sys
+        from carsat_pilot.site import early_driver
+        started = early_driver._start
+        def watched():
+            print("driver started; typer imported:", "typer" in sys.modules,
+                  "; password in the environment:", "CARSAT_PILOT_PASSWORD" in os.environ, flush=True)
+            return started()
+        early_driver._start = watched
+        sys.argv = ["carsat-pilot", *{list(args)!r}]
+        from carsat_pilot.entry import main
+        main()
+        """
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CARSAT_PILOT_")}
+    env["CARSAT_PILOT_PASSWORD"] = "Retraite2026Ok"
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=env, input="")
+
+
+def test_a_journey_starts_its_driver_before_typer_and_without_the_secrets() -> None:
+    done = _first_moments("fetch-ris", "--nir", "123")  # refused input: the driver is stopped unused
+    assert done.returncode == 2, done.stderr
+    assert "driver started; typer imported: False ; password in the environment: False" in done.stdout
+    assert "Le champ « nir » doit contenir les 13 premiers caractères" in done.stderr
+
+
+def test_help_starts_no_driver() -> None:
+    done = _first_moments("fetch-ris", "--help")
+    assert done.returncode == 0, done.stderr
+    assert "driver started" not in done.stdout
+    assert "fetch-ris" in done.stdout
