@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
-from carsat_pilot.core.errors import BadInput, ExitCode, PilotError
+from carsat_pilot.core.errors import INTERRUPTED_SENTENCE, BadInput, ExitCode, PilotError
 from carsat_pilot.desk.cli_options import (
     BaseUrl,
     BrowserPath,
@@ -101,7 +101,7 @@ def handles_errors(command: F) -> F:
             err_console.print(f"[bold red]✖[/] {_shown(exc.message)}", soft_wrap=True)
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
-            err_console.print("✖ Interrompu : rien d'autre n'a été envoyé au site ; relancez quand vous voulez.")
+            err_console.print(INTERRUPTED_SENTENCE)
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except typer.Exit:
             raise

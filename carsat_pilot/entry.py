@@ -45,13 +45,19 @@ def main() -> None:
     take_secret_environment()
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
     code: object = 0
-    with _early_driver(sys.argv[1:]):  # a driver the command did not take is stopped here
-        from carsat_pilot.cli import app
+    try:
+        with _early_driver(sys.argv[1:]):  # a driver the command did not take is stopped here
+            from carsat_pilot.cli import app
 
-        try:
-            app()
-        except SystemExit as done:  # Typer ends every command this way, its exit code inside
-            code = done.code
+            try:
+                app()
+            except SystemExit as done:  # Typer ends every command this way, its exit code inside
+                code = done.code
+    except KeyboardInterrupt:  # Ctrl-C before the command itself could say it
+        from carsat_pilot.core.errors import INTERRUPTED_SENTENCE, ExitCode
+
+        sys.stderr.write(INTERRUPTED_SENTENCE + "\n")
+        code = int(ExitCode.INTERRUPTED)
     leave(code)
 
 

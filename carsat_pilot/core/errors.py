@@ -14,6 +14,10 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130
 
 
+# Ctrl-C, wherever it comes: said the same way (the command line, its first moments).
+INTERRUPTED_SENTENCE = "✖ Interrompu : rien d'autre n'a été envoyé au site ; relancez quand vous voulez."
+
+
 class PilotError(Exception):
     """A failure the user must read: `message` is one French sentence saying what
     happened and what to do next."""

@@ -32,8 +32,9 @@ def test_a_journey_is_told_from_the_command_line(args: list[str], journey: bool)
     assert is_journey(args) is journey
 
 
-def _first_moments(*args: str) -> subprocess.CompletedProcess[str]:
-    """The command run as `carsat-pilot` runs it, saying what was there when the driver started."""
+def _first_moments(*args: str, interrupt: bool = False) -> subprocess.CompletedProcess[str]:
+    """The command run as `carsat-pilot` runs it, saying what was there when the driver
+    started (with `interrupt`: Ctrl-C pressed at that moment)."""
     script = textwrap.dedent(
         f"""
         import os, sys
@@ -42,6 +43,8 @@ def _first_moments(*args: str) -> subprocess.CompletedProcess[str]:
         def watched():
             print("driver started; typer imported:", "typer" in sys.modules,
                   "; password in the environment:", "CARSAT_PILOT_PASSWORD" in os.environ, flush=True)
+            if {interrupt!r}:
+                raise KeyboardInterrupt
             return started()
         early_driver._start = watched
         sys.argv = ["carsat-pilot", *{list(args)!r}]
@@ -66,3 +69,9 @@ def test_help_starts_no_driver() -> None:
     assert done.returncode == 0, done.stderr
     assert "driver started" not in done.stdout
     assert "fetch-ris" in done.stdout
+
+
+def test_ctrl_c_in_the_first_moments_is_said_calmly() -> None:
+    done = _first_moments("register", "--profile", "p.toml", interrupt=True)
+    assert done.returncode == 130, done.stderr
+    assert done.stderr == "✖ Interrompu : rien d'autre n'a été envoyé au site ; relancez quand vous voulez.\n"
