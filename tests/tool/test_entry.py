@@ -1,5 +1,5 @@
 """The command's first moments (carsat_pilot/entry.py): a journey's driver starts before
-Typer is imported, with the secrets already out of the environment; anything else
+Typer reads the command line, with the secrets already out of the environment; anything else
 (`--help`, `doctor`) starts none."""
 
 from __future__ import annotations
@@ -37,11 +37,13 @@ def _first_moments(*args: str, interrupt: bool = False) -> subprocess.CompletedP
     started (with `interrupt`: Ctrl-C pressed at that moment)."""
     script = textwrap.dedent(
         f"""
-        import os, sys
+        import os, sys, traceback
         from carsat_pilot.site import early_driver
         started = early_driver._start
         def watched():
-            print("driver started; typer imported:", "typer" in sys.modules,
+            # Called from entry.py, not from a command Typer has dispatched (cli.py).
+            callers = set(os.path.basename(frame.filename) for frame in traceback.extract_stack())
+            print("driver started; by the command line:", "cli.py" in callers, "; by entry.py:", "entry.py" in callers,
                   "; password in the environment:", "CARSAT_PILOT_PASSWORD" in os.environ, flush=True)
             if {interrupt!r}:
                 raise KeyboardInterrupt
@@ -57,10 +59,13 @@ def _first_moments(*args: str, interrupt: bool = False) -> subprocess.CompletedP
     return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=env, input="")
 
 
-def test_a_journey_starts_its_driver_before_typer_and_without_the_secrets() -> None:
+def test_a_journey_starts_its_driver_before_typer_runs_and_without_the_secrets() -> None:
     done = _first_moments("fetch-ris", "--nir", "123")  # refused input: the driver is stopped unused
     assert done.returncode == 2, done.stderr
-    assert "driver started; typer imported: False ; password in the environment: False" in done.stdout
+    assert (
+        "driver started; by the command line: False ; by entry.py: True ; password in the environment: False"
+        in done.stdout
+    )
     assert "Le champ « nir » doit contenir les 13 premiers caractères" in done.stderr
 
 
