@@ -79,7 +79,8 @@ class Acting(Waiting):
         """Click, with banners dismissed first. Something over the page that the tool
         does not know (a dialog, a layer) is drift, never a click elsewhere. `looked`:
         the look that found the element just did `_before_action`'s work (a banner shown
-        since is the locator handler's)."""
+        since over the element takes no click: Playwright waits for the element to receive
+        the pointer, and the next round's look dismisses the banner)."""
         blocked_since: float | None = None
         self.guard(page)
         while True:

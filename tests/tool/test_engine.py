@@ -326,8 +326,7 @@ def test_a_banner_that_covers_the_page_during_a_fill_is_refused_then_the_step_go
         .replace("DELAY);", "50); }, { once: true });"),
     )
     engine.fill("Nom de naissance", "DUPONT")
-    # The banner is over the page now (waited for by a script: a Playwright wait would
-    # already run the engine's safety net and dismiss it).
+    # The banner is over the page now: the next action's look dismisses it.
     page.wait_for_function("() => document.body.innerText.includes('Bienvenue')")
     engine.fill("Prénom", "Jean")
     engine.click(Target(name="Étape suivante"))
@@ -404,23 +403,28 @@ def test_an_unknown_alert_inside_the_form_is_the_sites_refusal(engine: Engine) -
     assert caught.value.site_text == "Le champ Prénom contient des caractères interdits."
 
 
-def test_playwright_runs_locator_handlers_as_the_engine_assumes(context: BrowserContext) -> None:
-    """The pinned Playwright: a handler runs before an action when its locator is visible,
-    and with no_wait_after the action goes on at once (the engine's safety net)."""
-    page = context.new_page()
-    page.set_content(
-        CLICKS + "<button data-who='real'>Valider</button><div id='b' style='position:fixed;inset:0;"
-        "background:#fff'><button data-who='refuse' onclick=\"this.parentElement.remove()\">Tout refuser</button></div>"
-    )
-    calls: list[str] = []
-    page.add_locator_handler(
-        page.get_by_role("button", name="Tout refuser"),
-        lambda loc: (calls.append("handler"), loc.click()),
-        no_wait_after=True,
-    )
-    page.get_by_role("button", name="Valider").click(timeout=5000)
-    assert calls == ["handler"]
-    assert _clicks(page) == ["refuse", "real"]
+# The page's own script: right after the tool's look found its element, a banner covers the
+# whole page — the worst moment, between the look and the click.
+BANNER_RIGHT_AFTER_THE_LOOK = (
+    "<script>const find = window.__cpLooks.lookFind; window.__cpLooks.lookFind = (els, a) => {"
+    " const seen = find(els, a); if (!window.covered && els.length) { window.covered = true;"
+    " document.body.insertAdjacentHTML('beforeend', `<div style='position:fixed;inset:0;background:#fff;z-index:10'>"
+    "<h2>À propos des cookies sur lassuranceretraite.fr</h2><p>Bienvenue ! Nous utilisons des cookies.</p>"
+    "<button data-who='accept' onclick='this.parentElement.remove()'>Tout accepter</button>"
+    "<button data-who='refuse' onclick='this.parentElement.remove()'>Tout refuser</button>"
+    "<button data-who='look-alike'>Étape suivante</button></div>`); } return seen; };</script>"
+)
+
+
+def test_a_banner_between_the_look_and_the_click_takes_no_click(engine: Engine) -> None:
+    """Playwright clicks only an element that receives the pointer: the covered button
+    waits, the next look refuses the banner, then the step's own button is clicked — never
+    the banner's « Tout accepter », never its look-alike « Étape suivante »."""
+    form = "<main><form><button type='button' data-who='next'>Étape suivante</button></form></main>"
+    page = _page(engine, CLICKS + form + BANNER_RIGHT_AFTER_THE_LOOK)
+    engine.click(Target(name="Étape suivante"))
+    assert page.evaluate("window.covered") is True
+    assert _clicks(page) == ["refuse", "next"]
 
 
 def test_nothing_is_typed_on_a_page_of_another_host(engine: Engine) -> None:
@@ -431,18 +435,6 @@ def test_nothing_is_typed_on_a_page_of_another_host(engine: Engine) -> None:
     with pytest.raises(BadInput):
         engine.fill("Nom de naissance", "DUPONT")
     assert engine.page.get_by_role("textbox").input_value() == ""
-
-
-def test_playwright_runs_locator_handlers_during_waits_too(context: BrowserContext) -> None:
-    """Since 1.48 a handler also runs while `wait_for` retries: a banner that hides what
-    the tool waits for is dismissed by the safety net during the wait."""
-    page = context.new_page()
-    page.set_content(
-        "<div id='b'><button onclick=\"this.parentElement.remove();"
-        " document.body.insertAdjacentHTML('beforeend', '<h1>Mes services</h1>')\">Tout refuser</button></div>"
-    )
-    page.add_locator_handler(page.get_by_role("button", name="Tout refuser"), lambda loc: loc.click())
-    page.get_by_role("heading", name="Mes services").wait_for(timeout=5000)
 
 
 # ------------------------------------------------------------------ a single-page site
