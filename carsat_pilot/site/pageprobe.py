@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -214,6 +215,10 @@ class Message:
     fresh: bool
 
 
+# The page's clock (timeOrigin + now) and this machine's agree within a millisecond.
+CLOCK_MARGIN_MS = 2.0
+
+
 @dataclass
 class Look:
     """What one look at a page saw."""
@@ -225,10 +230,25 @@ class Look:
     # The page's clock at the look (wall clock, ms). A look that failed (the page between
     # two documents) is at 0: any document's first change is later.
     now: float = 0.0
+    # When the look was asked, on the same clock (this machine's): see `changed_after`.
+    asked: float = 0.0
     ready: bool = False
     previous_gone: bool = True
     # The page's texts were marked old at this look: the caller is about to click.
     marked: bool = False
+
+    @property
+    def changed_after(self) -> float:
+        """The time after which a change of the page is news to this look. Not the look's
+        own time: Playwright finds a lookup's candidates, then runs the look, in two
+        steps — a block the site replaced between them (its fetch answered) is in the
+        look's clock but not in its candidates, and waiting for a change after the look
+        waited for one more that never came (the whole slice: 0.4 s, measured in
+        fetch-ris). A change since the look was asked means look again; the margin covers
+        the two clocks' rounding (at worst, one look more)."""
+        if not self.now:
+            return 0.0
+        return min(self.now, self.asked - CLOCK_MARGIN_MS)
 
 
 def js_source(pattern: re.Pattern[str]) -> str:
@@ -250,7 +270,8 @@ def interruption_args(interruptions: list[Interruption]) -> list[dict[str, Any]]
 def look(page: Page, interruptions: list[dict[str, Any]], *, snapshot: bool = False) -> Look:
     """One look; `interruptions` are the ones `install` gave the page, or none."""
     args: dict[str, Any] = {"banners": bool(interruptions), "snapshot": snapshot}
-    return _as_look(_installed_or_whole(page.evaluate, _CALL_LOOK, PROBE_JS, args, interruptions))
+    asked = time.time() * 1000
+    return _as_look(_installed_or_whole(page.evaluate, _CALL_LOOK, PROBE_JS, args, interruptions), asked)
 
 
 def _installed_or_whole(
@@ -268,7 +289,7 @@ def _installed_or_whole(
     return json.loads(answer)
 
 
-def _as_look(raw: dict[str, Any]) -> Look:
+def _as_look(raw: dict[str, Any], asked: float) -> Look:
     return Look(
         dismissed=list(raw["dismissed"]),
         messages=[
@@ -277,6 +298,7 @@ def _as_look(raw: dict[str, Any]) -> Look:
         unknown_dialogs=list(raw["dialogs"]),
         quiet_ms=float(raw["quietMs"]),
         now=float(raw["now"]),
+        asked=asked,
         ready=bool(raw["ready"]),
         previous_gone=bool(raw["prevGone"]),
         marked=bool(raw.get("marked", False)),
@@ -314,8 +336,9 @@ def look_and_find(
         "snapshot": snapshot,
         "lookId": look_id,
     }
+    asked = time.time() * 1000
     raw = _installed_or_whole(candidates.evaluate_all, _CALL_LOOK_FIND, LOOK_FIND_JS, args, interruptions)
-    return _as_look(raw["look"]), [_as_place(r) for r in raw["places"]]
+    return _as_look(raw["look"], asked), [_as_place(r) for r in raw["places"]]
 
 
 def _as_place(raw: dict[str, Any]) -> Place:

@@ -230,11 +230,12 @@ class Waiting(PageSession):
 
     def _wait_change(self, page: Page, seen: pageprobe.Look, slice_ms: float) -> None:
         """Wait for the page to change (a node added, removed, shown or hidden) since the
-        look — an event, checked at each frame the page paints — or for the slice to end."""
+        look was asked (`Look.changed_after`) — an event, checked at each frame the page
+        paints — or for the slice to end."""
         try:
             page.wait_for_function(
                 "t => window.__cpWatch !== undefined && window.__cpWatch.last > t",
-                arg=seen.now,
+                arg=seen.changed_after,
                 timeout=slice_ms,
                 polling="raf",
             )

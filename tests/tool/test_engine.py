@@ -13,6 +13,7 @@ from rich.console import Console
 
 from carsat_pilot.core.errors import BadInput, SiteRefused, SiteUnavailable
 from carsat_pilot.record.events import Event, EventBus
+from carsat_pilot.site import waiting
 from carsat_pilot.site.acting import CLICK_SLICE_MS
 from carsat_pilot.site.actions import ACTIONS
 from carsat_pilot.site.engine import Engine, PageNotRecognized
@@ -425,6 +426,32 @@ def test_a_banner_between_the_look_and_the_click_takes_no_click(engine: Engine) 
     engine.click(Target(name="Étape suivante"))
     assert page.evaluate("window.covered") is True
     assert _clicks(page) == ["refuse", "next"]
+
+
+def test_an_answer_put_in_the_page_while_the_tool_looks_is_seen_at_once(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The site's fetch answers between Playwright's search for the text and the look that
+    follows it (two steps in the page): the look's clock is after that change, its
+    candidates before it. The wait goes on from when the look was asked — not until the
+    next change, which never comes (here a slice of 20 s; 0.4 s on a real run)."""
+    monkeypatch.setattr(waiting, "SLICE_MS", 20_000)
+    engine.page_timeout_s = 30.0
+    page = _page(
+        engine,
+        "<main><p>Envoi de votre demande…</p></main><script>const find = window.__cpLooks.lookFind;"
+        " window.__cpLooks.lookFind = (els, a) => { if (!els.length && !window.answered) { window.answered = true;"
+        " const at = performance.timeOrigin + performance.now();"
+        " document.querySelector('main').insertAdjacentHTML('beforeend',"
+        " '<p>Votre demande est bien prise en compte.</p>');"
+        # As when the change came in a task of its own, before the look: the watch keeps the
+        # change's time (this runs after the watch's own callback).
+        " queueMicrotask(() => { window.__cpWatch.last = at; }); } return find(els, a); };</script>",
+    )
+    started = time.monotonic()
+    engine.expect("Votre demande est bien prise en compte", None, None)
+    assert page.evaluate("window.answered") is True  # the answer did come between the two steps
+    assert time.monotonic() - started < WELL_BEFORE_THE_TIME_OUT_S
 
 
 def test_nothing_is_typed_on_a_page_of_another_host(engine: Engine) -> None:
