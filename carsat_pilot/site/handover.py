@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 CAPTCHA_ATTEMPTS = 5
 # In browser mode the engine looks for a pasted link between two looks at the pages.
 PASTE_CHECK_S = 1.0
+# The cursor is put in the code's field only if the field is there by then: a person quick
+# to send the next code has already left that page, and the tool must follow them, not wait
+# (up to the page's time-out) for a field that is gone.
+FOCUS_WAIT_S = 2.0
 
 
 def _param(spec: HumanSpec, key: str) -> str:
@@ -134,7 +138,7 @@ def _focus(engine: Acting, field: str) -> None:
     The person may already be sending the form (the page then goes away under the focus:
     seen under load, it made a right journey stop as drift); what follows looks at the page."""
     try:
-        engine.wait_for(engine.labelled(field), engine.page_timeout_s, what="le champ du code").focus()
+        engine.wait_for(engine.labelled(field), FOCUS_WAIT_S, what="le champ du code", settle=False).focus()
     except (PilotError, PlaywrightError):
         pass  # the person can still click in the field
 

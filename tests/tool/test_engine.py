@@ -13,7 +13,7 @@ from rich.console import Console
 
 from carsat_pilot.core.errors import BadInput, SiteRefused, SiteUnavailable
 from carsat_pilot.record.events import Event, EventBus
-from carsat_pilot.site import waiting
+from carsat_pilot.site import handover, waiting
 from carsat_pilot.site.acting import CLICK_SLICE_MS
 from carsat_pilot.site.actions import ACTIONS
 from carsat_pilot.site.engine import Engine, PageNotRecognized
@@ -451,6 +451,22 @@ def test_an_answer_put_in_the_page_while_the_tool_looks_is_seen_at_once(
     started = time.monotonic()
     engine.expect("Votre demande est bien prise en compte", None, None)
     assert page.evaluate("window.answered") is True  # the answer did come between the two steps
+    assert time.monotonic() - started < WELL_BEFORE_THE_TIME_OUT_S
+
+
+def test_the_cursor_is_not_waited_for_on_a_page_the_person_has_already_left(engine: Engine) -> None:
+    """Browser mode, after a refused code: the cursor goes back in the code's field only if
+    it is there. A person quick to send the right code is on the next page already — one
+    that keeps changing (a clock, a spinner) never looks settled, and waiting for the old
+    field there took the whole page time-out with the overlay still asking for the code."""
+    engine.page_timeout_s = 30.0
+    _page(
+        engine,
+        "<main><h1>Je saisis mon adresse</h1><p>Chargement</p></main><script>let n = 0; setInterval(() =>"
+        " { document.querySelector('p').textContent = 'Chargement' + '.'.repeat(++n % 4); }, 200);</script>",
+    )
+    started = time.monotonic()
+    handover._focus(engine, "Recopiez le texte de l'image")
     assert time.monotonic() - started < WELL_BEFORE_THE_TIME_OUT_S
 
 
