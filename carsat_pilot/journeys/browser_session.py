@@ -19,7 +19,7 @@ from carsat_pilot.record.artifacts import WARNING, Artifacts
 from carsat_pilot.record.events import EventBus
 from carsat_pilot.record.journal import Journal
 from carsat_pilot.record.masking import Masker
-from carsat_pilot.record.state import StateStore
+from carsat_pilot.record.state import StateStore, person_key_soon
 from carsat_pilot.record.view import TerminalView
 from carsat_pilot.site.actions import ACTIONS
 from carsat_pilot.site.browser import (
@@ -94,17 +94,22 @@ def browser_session(
 ) -> Iterator[tuple[Engine, StateStore]]:
     """One browser, one engine, its view, journal and state, cleaned up whatever happens.
 
-    Before the browser starts: the person's lock is taken (a second run for the same
-    person stops), the masker learns the person's values, secrets leave the environment,
-    and the run gets a private temporary folder (profile, downloads, the browser's
-    temporary files) that is removed at the end — or at the next start after a kill."""
+    Before the browser starts, the masker learns the person's values, secrets leave the
+    environment, and the run gets a private temporary folder (profile, downloads, the
+    browser's temporary files) that is removed at the end — or at the next start after a
+    kill. Before any page, the person's lock is taken (a second run for the same person
+    stops) and their state read: its file's name, a slow hash of the NIR, is computed while
+    the browser starts."""
+    key = person_key_soon(nir)
     found = find_browser(options.browser_path)
     bus, view, journal = _listeners(options, masking.learn(variables, nir=nir))
-    store = StateStore(nir, options.state_folder, fresh=options.fresh)
     extra = _browser_args(options, journal)
     headless = options.headless or not has_display()
     in_page = not headless or options.human.mode == "browser"
-    with store.locked(), _browser_context(options, found, headless=headless, extra_args=extra) as context:
+    with (
+        _browser_context(options, found, headless=headless, extra_args=extra) as context,
+        StateStore(nir, options.state_folder, fresh=options.fresh, key=key()).locked() as store,
+    ):
         engine = Engine(
             context,
             load_site(),

@@ -15,7 +15,9 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -38,6 +40,21 @@ def state_dir() -> Path:
 def person_key(nir: str) -> str:
     digest = hashlib.scrypt(nir.replace(" ", "").upper().encode(), salt=_SALT, n=2**14, r=8, p=1)
     return digest.hex()[:24]
+
+
+def person_key_soon(nir: str) -> Callable[[], str]:
+    """`person_key` on a thread — scrypt leaves the interpreter free, ~40 ms a command: a
+    journey has it done while the browser starts. Call the result to have the key."""
+    future: Future[str] = Future()
+
+    def compute() -> None:
+        try:
+            future.set_result(person_key(nir))
+        except BaseException as exc:  # raised where the key is needed
+            future.set_exception(exc)
+
+    threading.Thread(target=compute, name="person key", daemon=True).start()
+    return future.result
 
 
 class PersonState(BaseModel):
@@ -70,9 +87,9 @@ def _reason(exc: Exception) -> str:
 
 
 class StateStore:
-    def __init__(self, nir: str, folder: Path | None = None, fresh: bool = False) -> None:
+    def __init__(self, nir: str, folder: Path | None = None, fresh: bool = False, *, key: str | None = None) -> None:
         self.folder = folder or state_dir()
-        key = person_key(nir)
+        key = key or person_key(nir)
         self.path = self.folder / f"{key}.json"
         self.lock_path = self.folder / f"{key}.lock"
         self.nir_masked = mask_nir(nir)

@@ -16,7 +16,7 @@ from carsat_pilot.core import scratch, secret_env
 from carsat_pilot.core.errors import ExitCode
 from carsat_pilot.desk.wipe import journal_note, wipe_person
 from carsat_pilot.person import passwords
-from carsat_pilot.record.state import PersonBusy, StateStore, StateUnreadable
+from carsat_pilot.record.state import PersonBusy, StateStore, StateUnreadable, person_key, person_key_soon
 
 NIR = "1850775123456"
 
@@ -201,3 +201,11 @@ def test_the_process_own_environment_record_is_blanked_too() -> None:
     env = {**os.environ, "CARSAT_PILOT_PASSWORD": "Zz9SecretValue"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert done.stdout.split() == ["False", "True", "Zz9SecretValue"], done.stderr
+
+
+def test_the_key_computed_while_the_browser_starts_is_the_persons_key(tmp_path: Path) -> None:
+    soon = person_key_soon("1 85 07 75 123 456")
+    assert soon() == person_key("1850775123456")
+    store = StateStore("1850775123456", tmp_path, key=soon())
+    assert store.path == StateStore("1850775123456", tmp_path).path
+    assert "1850775123456" not in store.path.name
