@@ -4,6 +4,7 @@ replica — are imported inside the commands that need them, so `--help` stays i
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -334,3 +335,11 @@ def session(
     code = run_configured(console, config)
     if code:
         raise typer.Exit(code)
+
+
+
+def main() -> None:
+    """The console script of an installation made before entry.py (it names
+    `carsat_pilot.cli:main` until `./install.sh` runs again): the same command, started
+    again the current way — by `python -m carsat_pilot`, whose module runs entry.py."""
+    os.execv(sys.executable, [sys.executable, "-m", "carsat_pilot", *sys.argv[1:]])

@@ -80,3 +80,15 @@ def test_ctrl_c_in_the_first_moments_is_said_calmly() -> None:
     done = _first_moments("register", "--profile", "p.toml", interrupt=True)
     assert done.returncode == 130, done.stderr
     assert done.stderr == "✖ Interrompu : rien d'autre n'a été envoyé au site ; relancez quand vous voulez.\n"
+
+
+def test_an_installation_made_before_entry_py_still_runs_the_command() -> None:
+    """Its console script names `carsat_pilot.cli:main` until `./install.sh` runs again."""
+    old_script = "import sys; from carsat_pilot.cli import main; sys.exit(main())"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CARSAT_PILOT_")}
+    done = subprocess.run(
+        [sys.executable, "-c", old_script, "fetch-ris", "--nir", "123"],
+        capture_output=True, text=True, timeout=60, env=env, input="",
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "Le champ « nir » doit contenir les 13 premiers caractères" in done.stderr
