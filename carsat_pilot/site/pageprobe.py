@@ -73,13 +73,17 @@ const probe = (args) => {
   const clickable = Array.from(document.querySelectorAll(
     'button,[role=button],input[type=button],input[type=submit],a[href],a[role=button]')).filter(shown);
   const known = new Set();
+  // Each button's name read once per look, not once per declared word (innerText is the
+  // look's costliest call); forgotten after a click, which may change the page.
+  const names = new Map();
+  const nameAt = b => { if (!names.has(b)) names.set(b, nameOf(b)); return names.get(b); };
   for (const item of args.interruptions) {
     const said = new RegExp(item.words, 'i');
     let done = false;
     for (const press of item.press) {
       const wanted = new RegExp(press, 'i');
       for (const button of clickable) {
-        if (!wanted.test(nameOf(button))) continue;
+        if (!wanted.test(nameAt(button))) continue;
         let box = button.parentElement, depth = 0;
         while (box && box !== document.body && depth < 12) {
           if (box.matches('main,[role=main]') || (form && box.contains(form))) { box = null; break; }
@@ -92,6 +96,7 @@ const probe = (args) => {
         if (when !== undefined && now - when < 4000) { done = true; break; }
         st.dismissed.set(box, now);
         button.click();
+        names.clear();
         out.dismissed.push(item.name);
         done = true;
         break;
