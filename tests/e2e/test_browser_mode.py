@@ -197,13 +197,22 @@ def test_after_a_wrong_captcha_the_overlay_follows_what_the_person_does(
         page.get_by_role("heading", name="Je saisis mon adresse").wait_for()
         # The site took the code: the banner must stop asking for it (well within the
         # 30 s page time-out of flows/site.yaml, which is what the tool waited here).
+        seen: list[str] = []
+
+        def moved(p: Page) -> bool:
+            if p != page:
+                return False
+            try:
+                state = _overlay(p)
+            except PlaywrightError as exc:
+                seen.append(f"{time.monotonic():.1f} error {str(exc)[:60]}")
+                raise
+            seen.append(f"{time.monotonic():.1f} {p.url[-30:]} {state and state.get('instruction')!r}")
+            instruction = str((state or {}).get("instruction", ""))
+            return "Recopiez" not in instruction and "Code refusé" not in instruction
+
         try:
-            _find_page(
-                context,
-                lambda p: p == page and not _instructs("Recopiez")(p) and not _instructs("Code refusé")(p),
-                "the overlay without the captcha instruction once the address page is shown",
-                timeout_s=15,
-            )
+            _find_page(context, moved, "the overlay without the captcha instruction", timeout_s=15)
             moved_on = True
         except AssertionError:
             moved_on = False
@@ -225,9 +234,9 @@ def test_after_a_wrong_captcha_the_overlay_follows_what_the_person_does(
     if not moved_on:
         problems.append(
             "the address page was shown but the overlay still asked for the captcha code: the tool "
-            "was waiting for the captcha field of the previous page"
+            "was waiting for the captcha field of the previous page; the test saw: " + " | ".join(seen[-12:])
         )
-    assert not problems, "\n".join(problems)
+    assert not problems, "\n".join(problems) + "\n--- the tool said:\n" + run.output[-4000:]
 
 
 def test_fetch_ris_with_franceconnect_in_browser_mode(
