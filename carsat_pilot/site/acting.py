@@ -40,6 +40,20 @@ FILLED_LIST_JS = "el => Array.from(el.options || []).some(o => o.value !== '')"
 # A click blocked by something over the page is retried this often while banners are
 # dismissed; a blocker the tool does not know is drift after DRIFT_GRACE_S.
 CLICK_SLICE_MS = 1000
+# A field is typed this many times (a new look before each) before it is drift.
+FILL_ATTEMPTS = 3
+
+
+def kept(typed: str, value: str) -> bool:
+    """The field holds the value: the same text, or the same letters and digits once the
+    page's own spacing and separators are set aside (« 06 12 34 56 78 » for a phone)."""
+    if typed == value or fold(typed) == fold(value):
+        return True
+    return _letters_and_digits(typed) == _letters_and_digits(value) != ""
+
+
+def _letters_and_digits(text: str) -> str:
+    return "".join(ch for ch in fold(text) if ch.isalnum())
 
 
 class Acting(Waiting):
@@ -75,12 +89,15 @@ class Acting(Waiting):
         self._look(page, snapshot=sends)
         self._last_action = time.monotonic()
 
-    def _press(self, locator: Locator, page: Page, what: str, *, looked: bool = False) -> None:
+    def _press(
+        self, locator: Locator, page: Page, what: str, *, looked: bool = False, tick: bool = False
+    ) -> None:
         """Click, with banners dismissed first. Something over the page that the tool
         does not know (a dialog, a layer) is drift, never a click elsewhere. `looked`:
         the look that found the element just did `_before_action`'s work (a banner shown
         since over the element takes no click: Playwright waits for the element to receive
-        the pointer, and the next round's look dismisses the banner)."""
+        the pointer, and the next round's look dismisses the banner). `tick`: a box or a
+        radio button, ticked (Playwright clicks it, then checks that it is ticked)."""
         blocked_since: float | None = None
         self.guard(page)
         while True:
@@ -92,7 +109,10 @@ class Acting(Waiting):
             self._clicked_since_load[id(page)] = True
             navigations = self._navigations.get(id(page), 0)
             try:
-                locator.click(timeout=CLICK_SLICE_MS)
+                if tick:
+                    locator.check(timeout=CLICK_SLICE_MS)
+                else:
+                    locator.click(timeout=CLICK_SLICE_MS)
                 self._last_action = time.monotonic()
                 return
             except PlaywrightTimeout as exc:
@@ -153,21 +173,31 @@ class Acting(Waiting):
 
     # ---------------------------------------------------------------- fields
     def fill(self, label: str, value: str, *, keys: bool = False) -> None:
-        field = self.wait_for(
-            self.labelled(label), self.page_timeout_s, what=f"le champ « {readable(label)} »", watch_messages=True
+        """Type `value` in the field, then read it back. A field that did not keep it is
+        typed again after a new look: a modal the site opened between the look and the
+        typing makes the page under it inert and takes the keys (seen on the drifting
+        replica: an empty secret answer sent). Still not kept: drift — nothing is sent."""
+        what = f"le champ « {readable(label)} »"
+        for attempt in range(FILL_ATTEMPTS):
+            field = self.wait_for(self.labelled(label), self.page_timeout_s, what=what, watch_messages=True)
+            self.guard(field.page)
+            self._last_action = time.monotonic()
+            # Some fields react only to key presses (masks, scripts): after a first try, type them.
+            if keys or attempt > 0:
+                field.fill("")
+                field.press_sequentially(value)
+            else:
+                field.fill(value)
+            if kept(self.highlight(field), value):
+                return
+        raise PageNotRecognized(
+            f"À l'étape « {self._step_title} », {what} ne garde pas ce que carsat-pilot y tape : le site a "
+            "peut-être changé. Rien n'a été envoyé après ce point ; lancez « carsat-pilot doctor » ou faites "
+            "cette étape à la main.",
+            expected=what,
+            found="un champ qui ne garde pas la valeur tapée",
+            step=self._step_title,
         )
-        self.guard(field.page)
-        self._last_action = time.monotonic()
-        if keys:
-            field.fill("")
-            field.press_sequentially(value)
-        else:
-            field.fill(value)
-        typed = self.highlight(field)
-        if typed != value and fold(typed) != fold(value):
-            # Some fields react only to key presses (masks, scripts): type them.
-            field.fill("")
-            field.press_sequentially(value)
 
     def highlight(self, field: Locator) -> str:
         """Show the person, for a moment, the field the tool just filled; return what the
@@ -209,15 +239,11 @@ class Acting(Waiting):
         return list(labels)
 
     def check(self, label: str) -> None:
-        box = self.wait_for(
-            finding.checkbox(words(self.render(label))),
-            self.page_timeout_s,
-            what=f"la case « {readable(label)} »",
-            watch_messages=True,
-        )
-        self.guard(box.page)
-        self._last_action = time.monotonic()
-        box.check()
+        what = f"la case « {readable(label)} »"
+        checkbox = finding.checkbox(words(self.render(label)))
+        box = self.wait_for(checkbox, self.page_timeout_s, what=what, watch_messages=True)
+        # A dialog that opens over the box takes no click: dismissed at the next look.
+        self._press(box, box.page, what, tick=True)
         self.highlight(box)
 
     def choose(self, group: str, option: str) -> None:
@@ -233,7 +259,5 @@ class Acting(Waiting):
         if self.on_element(found, "el => el.tagName") == "SELECT":
             self.select(group, option)
             return
-        self.guard(found.page)
-        self._last_action = time.monotonic()
-        found.check()
+        self._press(found, found.page, what, tick=True)
         self.highlight(found)

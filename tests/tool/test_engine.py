@@ -404,6 +404,18 @@ def test_an_unknown_alert_inside_the_form_is_the_sites_refusal(engine: Engine) -
     assert caught.value.site_text == "Le champ Prénom contient des caractères interdits."
 
 
+
+def test_the_forms_error_summary_above_the_form_is_the_sites_refusal(engine: Engine) -> None:
+    """The summary stands outside the form (where an unknown alert does not count): its own
+    words make it a refusal, said with the site's text — not « the request may have been
+    recorded, check in an hour »."""
+    summary = "Veuillez corriger les erreurs suivantes : La réponse à la question secrète est obligatoire."
+    _page(engine, f"<main><div role='alert'>{summary}</div><form><h2>Vos informations de contact</h2></form></main>")
+    with pytest.raises(SiteRefused) as caught:
+        engine.expect("L'inscription à votre espace est bientôt finalisée", None, 3.0)
+    assert caught.value.site_text == summary
+
+
 # The page's own script: right after the tool's look found its element, a banner covers the
 # whole page — the worst moment, between the look and the click.
 BANNER_RIGHT_AFTER_THE_LOOK = (
@@ -640,3 +652,68 @@ def test_the_page_going_away_under_the_captcha_focus_is_not_drift(
 
     monkeypatch.setattr(engine, "wait_for", lambda *args, **kwargs: _LeavingField())
     handover._focus(engine, "Recopiez le texte de l'image")  # no error: the next look sees the new page
+
+
+# The site's survey, opened as a modal (the page under it inert) the moment a field takes
+# the cursor — between the tool's look and its typing: the keys go to the dialog.
+SURVEY_AT_FIRST_FOCUS = (
+    "<dialog><h2>Votre avis nous intéresse</h2><button type='button' data-who='no-thanks'"
+    " onclick='this.closest(\"dialog\").close()'>Non merci</button></dialog>"
+    "<script>document.querySelector('input').addEventListener('focus', () => {"
+    " if (!window.surveyed) { window.surveyed = true; document.querySelector('dialog').showModal(); } });</script>"
+)
+
+
+def test_a_value_lost_to_a_dialog_opened_during_the_typing_is_typed_again(engine: Engine) -> None:
+    """Seen on the drifting replica: the survey opened as the secret answer was typed, the
+    keys went to it, and the form was sent with an empty answer. The read-back sees it; a
+    new look dismisses the survey; the answer is typed again."""
+    page = _page(
+        engine,
+        CLICKS + "<main><form><label>Indiquez votre réponse à la question secrète <input></label></form></main>"
+        + SURVEY_AT_FIRST_FOCUS,
+    )
+    engine.fill("Indiquez votre réponse à la question secrète", "Médor")
+    assert page.evaluate("window.surveyed") is True  # the dialog did take the first typing
+    assert page.get_by_role("textbox").input_value() == "Médor"
+    assert _clicks(page) == ["no-thanks"]
+
+
+def test_a_field_that_never_keeps_what_is_typed_is_drift_and_the_value_is_not_said(engine: Engine) -> None:
+    page = _page(engine, "<main><form><label>Mot de passe <input oninput=\"this.value = ''\"></label></form></main>")
+    with pytest.raises(PageNotRecognized) as caught:
+        engine.fill("Mot de passe", "Retraite2026Ok")
+    assert "« Mot de passe » ne garde pas ce que carsat-pilot y tape" in caught.value.message
+    assert "Retraite2026Ok" not in caught.value.message + caught.value.found
+    assert page.get_by_role("textbox").input_value() == ""
+
+
+def test_a_page_that_spaces_a_phone_number_keeps_it(engine: Engine) -> None:
+    """The page's own formatting (spaces, dots) is not a lost value: typed once only."""
+    page = _page(
+        engine,
+        "<main><label>Numéros de téléphone <input oninput=\"window.typed = (window.typed || 0) + 1;"
+        " this.value = this.value.replace(/ /g, '').replace(/(\\d\\d)(?=\\d)/g, '$1 ')\"></label></main>",
+    )
+    engine.fill("Numéros de téléphone", "0612345678")
+    assert page.get_by_role("textbox").input_value() == "06 12 34 56 78"
+    assert page.evaluate("window.typed") == 1
+
+
+def test_a_dialog_over_a_box_takes_no_tick_and_is_dismissed_first(engine: Engine) -> None:
+    """A modal right after the look, over the box: the tick waits, the next look dismisses
+    the survey, the box is ticked — not after Playwright's 30 s time-out."""
+    engine.page_timeout_s = 30.0
+    page = _page(
+        engine,
+        CLICKS + "<main><form><label><input type='checkbox'> Je reconnais avoir pris connaissance des conditions"
+        "</label></form></main><dialog><h2>Votre avis nous intéresse</h2><button type='button' data-who='no-thanks'"
+        " onclick='this.closest(\"dialog\").close()'>Non merci</button></dialog>"
+        "<script>const find = window.__cpLooks.lookFind; window.__cpLooks.lookFind = (els, a) => {"
+        " const seen = find(els, a); if (!window.covered && els.length) { window.covered = true;"
+        " document.querySelector('dialog').showModal(); } return seen; };</script>",
+    )
+    engine.check("Je reconnais avoir pris connaissance des conditions")
+    assert page.evaluate("window.covered") is True
+    assert page.get_by_role("checkbox").is_checked()
+    assert _clicks(page) == ["no-thanks"]
