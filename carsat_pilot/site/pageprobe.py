@@ -32,7 +32,12 @@ WATCH_SCRIPT = """
   const clock = () => performance.timeOrigin + performance.now();
   const st = window.__cpWatch = { last: clock() };
   // The document itself is watched: a page that rewrites its whole content keeps it.
-  const start = () => new MutationObserver(() => { st.last = clock(); })
+  const start = () => new MutationObserver(() => {
+      st.last = clock();
+      const waiting = st.waiters || [];
+      st.waiters = [];
+      for (const wake of waiting) wake();
+    })
     .observe(document, { childList: true, subtree: true, characterData: true, attributes: true,
               attributeFilter: ['hidden', 'class', 'aria-hidden', 'disabled', 'open'] });
   start();

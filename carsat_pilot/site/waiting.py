@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from carsat_pilot.core.errors import Interrupted, PilotError, SiteUnavailable
 from carsat_pilot.site import finding, pageprobe
@@ -34,6 +33,16 @@ OPTIONAL_WAIT_S = 5.0
 DRIFT_GRACE_S = 2.5
 # After this long without the page, the person is told the site is slow.
 SLOW_NOTICE_MS = 3000
+
+
+# Resolved by the page's own watch at its next change (or at once if it changed since `t`),
+# else after `ms`: nothing runs in the page while it waits — no polling at every frame.
+WAIT_CHANGE_JS = """([t, ms]) => new Promise(done => {
+  const w = window.__cpWatch;
+  if (w && w.last > t) return done(true);
+  const timer = setTimeout(() => done(false), ms);
+  if (w) (w.waiters = w.waiters || []).push(() => { clearTimeout(timer); done(true); });
+})"""
 
 
 @dataclass(frozen=True)
@@ -230,17 +239,14 @@ class Waiting(PageSession):
 
     def _wait_change(self, page: Page, seen: pageprobe.Look, slice_ms: float) -> None:
         """Wait for the page to change (a node added, removed, shown or hidden) since the
-        look was asked (`Look.changed_after`) — an event, checked at each frame the page
-        paints — or for the slice to end."""
+        look was asked (`Look.changed_after`) — the page's watch wakes the wait — or for
+        the slice to end."""
         try:
-            page.wait_for_function(
-                "t => window.__cpWatch !== undefined && window.__cpWatch.last > t",
-                arg=seen.changed_after,
-                timeout=slice_ms,
-                polling="raf",
-            )
-        except PlaywrightTimeout:
-            pass
+            page.evaluate(WAIT_CHANGE_JS, [seen.changed_after, slice_ms])
+        except PlaywrightError:
+            if page.is_closed():
+                raise
+            # A new document: its first look is the next one.
 
     # ---------------------------------------------------------------- not found
     def _not_found(
