@@ -52,6 +52,16 @@ def kept(typed: str, value: str) -> bool:
     return _letters_and_digits(typed) == _letters_and_digits(value) != ""
 
 
+def pressed(exc: PlaywrightTimeout) -> bool:
+    """Whether Playwright had pressed the mouse on the element when the slice ran out: its
+    call log says « performing click action » with no retry after. A one-page site sends
+    the form without a navigation to count, and on a busy machine the press can take the
+    whole slice: seen as blocked, the step's form would be sent a second time."""
+    log = exc.message
+    at = log.rfind("performing click action")
+    return at >= 0 and "retrying" not in log[at:] and "intercepts pointer events" not in log[at:]
+
+
 def _letters_and_digits(text: str) -> str:
     return "".join(ch for ch in fold(text) if ch.isalnum())
 
@@ -116,9 +126,9 @@ class Acting(Waiting):
                 self._last_action = time.monotonic()
                 return
             except PlaywrightTimeout as exc:
-                if self._navigations.get(id(page), 0) > navigations:
+                if self._navigations.get(id(page), 0) > navigations or pressed(exc):
                     # The click went through: the slice ran out while Playwright waited
-                    # for the page it asked for (a slow site). Never clicked twice.
+                    # for what it started (a slow site, a busy machine). Never clicked twice.
                     self._last_action = time.monotonic()
                     return
                 blocked_since = blocked_since or time.monotonic()
