@@ -110,15 +110,24 @@ def fetch_ris(replica: Replica, home: Path, *extra: str, real_process: bool = Fa
     return answer_until_end(run, Answers(replica)), run, folder
 
 
+def trail(replica: Replica, last: int = 20) -> str:
+    """The replica's last requests (method, path, status, time: never a form's values),
+    for a failure's message: what the site was asked, whatever the tool says it did."""
+    with replica.state.lock:
+        records = list(replica.state.request_log[-last:])
+    lines = [f"{r.time:%H:%M:%S.%f} {r.method} {r.path} → {r.status}" for r in records]
+    return "\n--- the replica's last requests ---\n" + "\n".join(lines)
+
+
 def assert_whole_journey(replica: Replica, home: Path, *, real_processes: bool = False) -> None:
     """Register → activate → fetch-ris, each form sent once, the PDF a real one."""
     code, run = register(replica, home, real_process=real_processes)
-    assert code == 0, run.output
+    assert code == 0, run.output + trail(replica)
     state = replica.state
     assert state.accounts[NIR].status == "active", run.output
     assert len(state.registrations) == 1 and len(state.activations) == 1
     code, run, folder = fetch_ris(replica, home, "--wait", "60", real_process=real_processes)
-    assert code == 0, run.output
+    assert code == 0, run.output + trail(replica)
     assert len(state.ris_requests) == 1, state.ris_requests
     files = sorted(folder.iterdir())
     assert len(files) == 1 and len(PdfReader(str(files[0])).pages) > 0, files
