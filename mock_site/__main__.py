@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-import threading
 from pathlib import Path
 
-from mock_site import DRIFT_KNOBS, MockConfig, UnknownDrift, create_app, drift_options, parse_reword, serve
+from mock_site import DRIFT_KNOBS, MockConfig, UnknownDrift, create_app, drift_options, parse_reword
+from mock_site.server import RunningServer, serve_until_stopped
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,15 +52,13 @@ def main(argv: list[str] | None = None) -> int:
         drift_seed=args.drift_seed,
         **knobs,
     )
-    server = serve(create_app(config), args.host, args.port)
-    print(f"Réplique disponible sur {server.url}/ (messagerie : {server.url}/mailbox)")
-    if config.drift_names() or config.reword:
-        changes = config.drift_names() + [f"« {old} » → « {new} »" for old, new in config.reword.items()]
-        print("Dérives actives : " + ", ".join(changes))
-    try:
-        threading.Event().wait()  # serve until Ctrl-C (the server runs in its own thread)
-    except KeyboardInterrupt:
-        server.stop()
+    def announce(server: RunningServer) -> None:
+        print(f"Réplique disponible sur {server.url}/ (messagerie : {server.url}/mailbox)", flush=True)
+        if config.drift_names() or config.reword:
+            changes = config.drift_names() + [f"« {old} » → « {new} »" for old, new in config.reword.items()]
+            print("Dérives actives : " + ", ".join(changes), flush=True)
+
+    serve_until_stopped(create_app(config), args.host, args.port, allow_public=False, announce=announce)
     return 0
 
 

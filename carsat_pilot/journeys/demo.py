@@ -8,7 +8,6 @@ the base URL is the embedded server's own loopback address."""
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Self
@@ -23,6 +22,7 @@ from carsat_pilot.person.profile import Profile, parse_profile
 from carsat_pilot.site.browser import find_browser, has_display
 from carsat_pilot.site.human import BrowserHuman, Human, HumanMode, TerminalHuman
 from mock_site import Fault, MockConfig, UnknownDrift, create_app, drift_options, get_state, parse_reword, serve
+from mock_site.server import RunningServer, serve_until_stopped
 
 DEMO_PASSWORD = "Retraite2026Ok"
 DEMO_PROFILE: dict[str, Any] = {
@@ -200,14 +200,13 @@ def replica_config(options: ReplicaOptions) -> MockConfig:
 def serve_replica(console: Console, options: ReplicaOptions, *, host: str, port: int, allow_public: bool) -> None:
     """Serve the replica until Ctrl-C."""
     config = replica_config(options)
-    server = serve(create_app(config), host=host, port=port, allow_public=allow_public)
-    console.print(
-        f"Site d'exercice : [bold]{server.url}[/]  (messagerie : {server.url}/mailbox) — Ctrl-C pour arrêter."
-    )
-    if config.drift_names() or config.reword:
-        changes = config.drift_names() + [f"« {old} » → « {new} »" for old, new in config.reword.items()]
-        console.print("Dérives actives : " + ", ".join(changes), soft_wrap=True)
-    try:
-        threading.Event().wait()  # serve until Ctrl-C
-    except KeyboardInterrupt:
-        server.stop()
+
+    def announce(server: RunningServer) -> None:
+        console.print(
+            f"Site d'exercice : [bold]{server.url}[/]  (messagerie : {server.url}/mailbox) — Ctrl-C pour arrêter."
+        )
+        if config.drift_names() or config.reword:
+            changes = config.drift_names() + [f"« {old} » → « {new} »" for old, new in config.reword.items()]
+            console.print("Dérives actives : " + ", ".join(changes), soft_wrap=True)
+
+    serve_until_stopped(create_app(config), host, port, allow_public=allow_public, announce=announce)

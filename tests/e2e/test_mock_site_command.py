@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import signal
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -35,7 +37,22 @@ def test_mock_site_serves_the_replica_with_its_knobs(home: Path) -> None:
             assert response.status == 200
     finally:
         run.proc.send_signal(signal.SIGINT)
-        run.finish(timeout=30)
+        code = run.finish(timeout=30)
+    assert code == 0, run.output
+
+
+def test_the_replica_in_the_foreground_stops_cleanly_on_sigterm(home: Path) -> None:
+    """A polite kill ends it like Ctrl-C: the server stopped, exit 0 (not killed by the
+    signal). Both are awaited by the main thread itself, whichever thread the kernel picks."""
+    env = isolated_env(home)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mock_site", "--port", "0"], stdout=subprocess.PIPE, text=True, env=env
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    assert "Réplique disponible sur http://127.0.0.1:" in line
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=30) == 0
 
 
 def test_mock_site_stays_on_loopback_unless_told(home: Path) -> None:
