@@ -13,6 +13,7 @@ from __future__ import annotations
 import queue
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import IO, TypeVar
@@ -35,6 +36,10 @@ def _with_default(prompt: str, default: str) -> str:
     """« Pays (FRANCE) : » — the default before the prompt's closing colon."""
     bare = prompt.removesuffix(":").rstrip()
     return f"{bare} [dim]({escape(default)})[/]" + (" :" if bare != prompt else "")
+
+
+# The longest a Ctrl-C waits to be acted on while the person is asked something.
+SIGNAL_SLICE_S = 0.25
 
 
 class InputEnded(EOFError):
@@ -68,12 +73,22 @@ class Lines:
             self._thread.start()
 
     def get(self, timeout_s: float | None = None) -> str | None:
-        """The next line; None when none came within `timeout_s`; InputEnded at the end."""
+        """The next line; None when none came within `timeout_s`; InputEnded at the end.
+
+        Waited for in slices: Python acts on a Ctrl-C only in the main thread, and wakes it
+        only if the kernel gave the signal to that thread; given to another one (the reader,
+        blocked in its read), it waited for the line or the time-out — a person pressing
+        Ctrl-C at the captcha saw nothing happen (seen in the tests, under load)."""
         self._start()
-        try:
-            line = self._lines.get(timeout=timeout_s)
-        except queue.Empty:
-            return None
+        deadline = None if timeout_s is None else time.monotonic() + timeout_s
+        while True:
+            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                line = self._lines.get(timeout=SIGNAL_SLICE_S if remaining is None else min(remaining, SIGNAL_SLICE_S))
+                break
+            except queue.Empty:
+                if remaining is not None and remaining <= SIGNAL_SLICE_S:
+                    return None
         if line is None:
             self._lines.put(None)  # said again to whoever reads next
             raise InputEnded

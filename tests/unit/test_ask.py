@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import os
+import signal
 import threading
+import time
 
 import pytest
 from rich.console import Console
 
-from carsat_pilot.core.ask import Ask, InputEnded
+from carsat_pilot.core.ask import Ask, InputEnded, Lines
 from carsat_pilot.core.errors import BadInput, TimedOut
 from carsat_pilot.journeys.login import HOME_PAGE, SERVICES_PAGE, step_named, steps_after
 from carsat_pilot.site.flowspec import load_flow
@@ -129,3 +132,36 @@ def test_a_closed_input_is_the_end_of_the_input_not_a_hang() -> None:
     ask = Ask(Console(file=io.StringIO()), closed)
     with pytest.raises(InputEnded):
         ask.line("Votre choix :", timeout_s=5)
+
+
+class _CtrlC(Exception):
+    pass
+
+
+def test_a_ctrl_c_given_by_the_kernel_to_the_reading_thread_still_ends_the_wait() -> None:
+    """Python acts on a signal in the main thread only, and the kernel may give it to any
+    thread: here, on purpose, to the thread blocked reading the input. The person's
+    Ctrl-C must still end the question at once, not when the time-out (or a line) comes."""
+
+    def on_ctrl_c(signum: int, frame: object) -> None:
+        raise _CtrlC
+
+    previous = signal.signal(signal.SIGINT, on_ctrl_c)
+    read_end, write_end = os.pipe()
+    try:
+        with os.fdopen(read_end, encoding="utf-8") as stream:
+            lines = Lines(stream)
+            lines.poll()  # the reading thread is started, and blocked in its read
+            reader = next(t for t in threading.enumerate() if t.name == "stdin")
+            threading.Timer(0.2, signal.pthread_kill, (reader.ident, signal.SIGINT)).start()
+            asked = time.monotonic()
+            with pytest.raises(_CtrlC):
+                lines.get(timeout_s=60)
+            # Acted on long before the time-out (after it, Python would run the handler too).
+            assert time.monotonic() - asked < 30
+            os.close(write_end)
+            write_end = -1
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if write_end != -1:
+            os.close(write_end)
