@@ -82,12 +82,12 @@ class Lines:
         self._start()
         deadline = None if timeout_s is None else time.monotonic() + timeout_s
         while True:
-            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+            left = SIGNAL_SLICE_S if deadline is None else max(0.0, deadline - time.monotonic())
             try:
-                line = self._lines.get(timeout=SIGNAL_SLICE_S if remaining is None else min(remaining, SIGNAL_SLICE_S))
+                line = self._lines.get(timeout=min(left, SIGNAL_SLICE_S))
                 break
             except queue.Empty:
-                if remaining is not None and remaining <= SIGNAL_SLICE_S:
+                if deadline is not None and time.monotonic() >= deadline:
                     return None
         if line is None:
             self._lines.put(None)  # said again to whoever reads next

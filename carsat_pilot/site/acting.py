@@ -52,6 +52,10 @@ def kept(typed: str, value: str) -> bool:
     return _letters_and_digits(typed) == _letters_and_digits(value) != ""
 
 
+def _letters_and_digits(text: str) -> str:
+    return "".join(ch for ch in fold(text) if ch.isalnum())
+
+
 def pressed(exc: PlaywrightTimeout) -> bool:
     """Whether Playwright had pressed the mouse on the element when the slice ran out: its
     call log says « performing click action » with no retry after. A one-page site sends
@@ -60,10 +64,6 @@ def pressed(exc: PlaywrightTimeout) -> bool:
     log = exc.message
     at = log.rfind("performing click action")
     return at >= 0 and "retrying" not in log[at:] and "intercepts pointer events" not in log[at:]
-
-
-def _letters_and_digits(text: str) -> str:
-    return "".join(ch for ch in fold(text) if ch.isalnum())
 
 
 class Acting(Waiting):

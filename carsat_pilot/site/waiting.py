@@ -40,8 +40,10 @@ SLOW_NOTICE_MS = 3000
 WAIT_CHANGE_JS = """([t, ms]) => new Promise(done => {
   const w = window.__cpWatch;
   if (w && w.last > t) return done(true);
-  const timer = setTimeout(() => done(false), ms);
-  if (w) (w.waiters = w.waiters || []).push(() => { clearTimeout(timer); done(true); });
+  const wake = () => { clearTimeout(timer); done(true); };
+  // A slice that ends unwoken takes its waiter back: a quiet page keeps no pile of them.
+  const timer = setTimeout(() => { if (w) w.waiters = w.waiters.filter(x => x !== wake); done(false); }, ms);
+  if (w) (w.waiters = w.waiters || []).push(wake);
 })"""
 
 
