@@ -54,9 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     def announce(server: RunningServer) -> None:
         print(f"Réplique disponible sur {server.url}/ (messagerie : {server.url}/mailbox)", flush=True)
-        if config.drift_names() or config.reword:
-            changes = config.drift_names() + [f"« {old} » → « {new} »" for old, new in config.reword.items()]
-            print("Dérives actives : " + ", ".join(changes), flush=True)
+        if config.changes():
+            print("Dérives actives : " + ", ".join(config.changes()), flush=True)
 
     serve_until_stopped(create_app(config), args.host, args.port, allow_public=False, announce=announce)
     return 0

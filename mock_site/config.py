@@ -95,3 +95,7 @@ class MockConfig(BaseModel):
     def drift_names(self) -> list[str]:
         """The drift knobs switched on (reword not included: it is not a switch)."""
         return [name for name in DRIFT_KNOBS if getattr(self, name)]
+
+    def changes(self) -> list[str]:
+        """Every way this replica differs from the seed's site, as said when it starts."""
+        return self.drift_names() + [f"« {old} » → « {new} »" for old, new in self.reword.items()]

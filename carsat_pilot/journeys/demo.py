@@ -205,8 +205,7 @@ def serve_replica(console: Console, options: ReplicaOptions, *, host: str, port:
         console.print(
             f"Site d'exercice : [bold]{server.url}[/]  (messagerie : {server.url}/mailbox) — Ctrl-C pour arrêter."
         )
-        if config.drift_names() or config.reword:
-            changes = config.drift_names() + [f"« {old} » → « {new} »" for old, new in config.reword.items()]
-            console.print("Dérives actives : " + ", ".join(changes), soft_wrap=True)
+        if config.changes():
+            console.print("Dérives actives : " + ", ".join(config.changes()), soft_wrap=True)
 
     serve_until_stopped(create_app(config), host, port, allow_public=allow_public, announce=announce)
